@@ -1,0 +1,201 @@
+#include "config/config.h"
+
+#include <filesystem>
+#include <functional>
+#include <map>
+#include <fstream>
+#include <sstream>
+
+namespace cairn {
+namespace {
+
+std::string Where(const Config& c, const toml::node& n) { return ConfigPosition(c.path, n); }
+
+Status Invalid(const Config& c, const toml::node& n, const std::string& key,
+               const std::string& what) {
+  return Status::InvalidArgument(Where(c, n) + ": " + key + ": " + what);
+}
+
+// One known key of a fixed table: a reader that checks the type and stores the value.
+using KeyReader = std::function<Status(const toml::node&, const std::string& key)>;
+
+KeyReader String(const Config& c, std::string* out) {
+  return [&c, out](const toml::node& n, const std::string& key) -> Status {
+    if (!n.is_string()) return Invalid(c, n, key, "expected a string");
+    *out = *n.value<std::string>();
+    return Status::Ok();
+  };
+}
+
+KeyReader Int(const Config& c, int64_t* out, int64_t min, int64_t max) {
+  return [&c, out, min, max](const toml::node& n, const std::string& key) -> Status {
+    if (!n.is_integer()) return Invalid(c, n, key, "expected an integer");
+    int64_t v = *n.value<int64_t>();
+    if (v < min || v > max) {
+      return Invalid(c, n, key,
+                     "must be between " + std::to_string(min) + " and " + std::to_string(max));
+    }
+    *out = v;
+    return Status::Ok();
+  };
+}
+
+KeyReader StringArray(const Config& c, std::vector<std::string>* out) {
+  return [&c, out](const toml::node& n, const std::string& key) -> Status {
+    const toml::array* arr = n.as_array();
+    if (arr == nullptr) return Invalid(c, n, key, "expected an array of strings");
+    out->clear();
+    for (const toml::node& e : *arr) {
+      if (!e.is_string()) return Invalid(c, e, key, "expected an array of strings");
+      out->push_back(*e.value<std::string>());
+    }
+    return Status::Ok();
+  };
+}
+
+Status ReadTable(const Config& c, const toml::table& table, const std::string& prefix,
+                 const std::map<std::string, KeyReader>& readers) {
+  for (const auto& [k, node] : table) {
+    std::string key = prefix + std::string(k.str());
+    auto it = readers.find(std::string(k.str()));
+    if (it == readers.end()) return Invalid(c, node, key, "unknown key");
+    CAIRN_RETURN_IF_ERROR(it->second(node, key));
+  }
+  return Status::Ok();
+}
+
+// [meta], [transport], [auth]: `engine` plus one sub-table per plugin.
+Status ReadEngineTable(const Config& c, const toml::table& table, const std::string& category,
+                       std::string* engine) {
+  for (const auto& [k, node] : table) {
+    std::string key = category + "." + std::string(k.str());
+    if (k.str() == "engine") {
+      CAIRN_RETURN_IF_ERROR(String(c, engine)(node, key));
+    } else if (!node.is_table()) {
+      return Invalid(c, node, key,
+                     "unknown key (plugin settings go in a [" + category + ".<plugin>] table)");
+    }
+  }
+  return Status::Ok();
+}
+
+Status ReadCredentials(Config& c, const toml::node& node) {
+  const toml::array* arr = node.as_array();
+  if (arr == nullptr || !arr->is_array_of_tables()) {
+    return Invalid(c, node, "credentials", "expected [[credentials]] tables");
+  }
+  for (const toml::node& e : *arr) {
+    StaticCredential cred;
+    CAIRN_RETURN_IF_ERROR(ReadTable(c, *e.as_table(), "credentials.",
+                                    {{"access_key", String(c, &cred.access_key)},
+                                     {"secret_key", String(c, &cred.secret_key)},
+                                     {"user", String(c, &cred.user)}}));
+    if (cred.access_key.empty() || cred.secret_key.empty()) {
+      return Invalid(c, e, "credentials", "access_key and secret_key are required");
+    }
+    if (cred.user.empty()) cred.user = cred.access_key;
+    c.credentials.push_back(std::move(cred));
+  }
+  return Status::Ok();
+}
+
+Status Validate(Config& c) {
+  const toml::table& root = *c.document;
+  ServerConfig& s = c.server;
+  StorageConfig& st = c.storage;
+  for (const auto& [k, node] : root) {
+    std::string key(k.str());
+    if (key == "credentials") {
+      CAIRN_RETURN_IF_ERROR(ReadCredentials(c, node));
+      continue;
+    }
+    const toml::table* t = node.as_table();
+    if (t == nullptr) return Invalid(c, node, key, "unknown key");
+    if (key == "server") {
+      CAIRN_RETURN_IF_ERROR(ReadTable(
+          c, *t, "server.",
+          {{"listen", String(c, &s.listen)},
+           {"data_dir", String(c, &s.data_dir)},
+           {"region", String(c, &s.region)},
+           {"virtual_host_domains", StringArray(c, &s.virtual_host_domains)},
+           {"plugin_dirs", StringArray(c, &s.plugin_dirs)},
+           {"max_threads", Int(c, &s.max_threads, 2, 4096)},
+           {"max_queued", Int(c, &s.max_queued, 1, 1 << 20)}}));
+    } else if (key == "storage") {
+      CAIRN_RETURN_IF_ERROR(ReadTable(
+          c, *t, "storage.",
+          {{"codec", String(c, &st.codec)},
+           {"data_shards", Int(c, &st.data_shards, 1, 64)},
+           {"parity_shards", Int(c, &st.parity_shards, 0, 32)},
+           {"block_size", Int(c, &st.block_size, 4096, 16 << 20)},
+           {"chunk_size", Int(c, &st.chunk_size, 1 << 20, 1ll << 30)},
+           {"placement_policy", String(c, &st.placement_policy)}}));
+    } else if (key == "meta") {
+      CAIRN_RETURN_IF_ERROR(ReadEngineTable(c, *t, "meta", &c.meta_engine));
+    } else if (key == "transport") {
+      CAIRN_RETURN_IF_ERROR(ReadEngineTable(c, *t, "transport", &c.transport_engine));
+    } else if (key == "auth") {
+      CAIRN_RETURN_IF_ERROR(ReadEngineTable(c, *t, "auth", &c.auth_engine));
+    } else if (key == "codec") {
+      for (const auto& [name, sub] : *t) {
+        if (!sub.is_table()) {
+          return Invalid(c, sub, "codec." + std::string(name.str()),
+                         "unknown key (codec settings go in a [codec.<plugin>] table)");
+        }
+      }
+    } else {
+      return Invalid(c, node, key, "unknown section");
+    }
+  }
+  if (st.chunk_size < st.block_size * st.data_shards) {
+    return Status::InvalidArgument(c.path + ": storage.chunk_size must hold at least one stripe "
+                                   "(data_shards * block_size bytes)");
+  }
+  return Status::Ok();
+}
+
+}  // namespace
+
+std::string ConfigPosition(const std::string& path, const toml::node& node) {
+  const auto& src = node.source();
+  return path + ":" + std::to_string(src.begin.line) + ":" + std::to_string(src.begin.column);
+}
+
+const toml::table* Config::PluginTable(const std::string& category,
+                                       const std::string& name) const {
+  if (!document) return nullptr;
+  const toml::table* cat = (*document)[category].as_table();
+  if (cat == nullptr) return nullptr;
+  return (*cat)[name].as_table();
+}
+
+std::string Config::ResolvePath(const std::string& p) const {
+  std::filesystem::path fp(p);
+  if (fp.is_absolute()) return p;
+  return (std::filesystem::path(path).parent_path() / fp).lexically_normal().string();
+}
+
+Result<Config> ParseConfig(const std::string& text, const std::string& path) {
+  Config c;
+  c.path = path;
+  try {
+    c.document = std::make_shared<toml::table>(toml::parse(text, path));
+  } catch (const toml::parse_error& e) {
+    const auto& src = e.source();
+    return Status::InvalidArgument(path + ":" + std::to_string(src.begin.line) + ":" +
+                                   std::to_string(src.begin.column) + ": " +
+                                   std::string(e.description()));
+  }
+  CAIRN_RETURN_IF_ERROR(Validate(c));
+  return c;
+}
+
+Result<Config> LoadConfig(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("cannot read configuration file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ParseConfig(ss.str(), path);
+}
+
+}  // namespace cairn

@@ -1,0 +1,68 @@
+// The server configuration: conf/cairn.toml parsed with toml++ and validated. An unknown key,
+// a wrong type or a bad value is an error naming the file, line and key. Plugin sub-tables
+// ([meta.sqlite], [transport.local], ...) are kept as TOML and validated by the plugin loader
+// against the keys each plugin declares.
+#pragma once
+
+#include <toml++/toml.h>
+
+#include <cstdint>
+#include <memory>
+#include <string>
+#include <vector>
+
+#include "cairn/status.h"
+
+namespace cairn {
+
+struct ServerConfig {
+  std::string listen = "127.0.0.1:9000";
+  std::string data_dir = "./data";  // relative to the working directory, like CAIRN_DATA
+  std::string region = "us-east-1";
+  // Host names under which "<bucket>.<domain>" addresses a bucket (virtual-hosted style).
+  std::vector<std::string> virtual_host_domains;
+  std::vector<std::string> plugin_dirs;  // searched in addition to <binary dir>/plugins
+  int64_t max_threads = 64;
+  int64_t max_queued = 256;
+};
+
+struct StorageConfig {
+  std::string codec = "isal";
+  int64_t data_shards = 6;
+  int64_t parity_shards = 3;
+  int64_t block_size = 1 << 20;        // bytes per shard block (the unit of checksums)
+  int64_t chunk_size = 64ll << 20;     // object bytes per chunk (one shard file per drive)
+  std::string placement_policy = "../scripts/lua/placement.lua";  // relative to the config file
+};
+
+struct StaticCredential {
+  std::string access_key;
+  std::string secret_key;
+  std::string user;
+};
+
+struct Config {
+  std::string path;  // the file it was read from
+  ServerConfig server;
+  StorageConfig storage;
+  std::string meta_engine = "sqlite";
+  std::string transport_engine = "local";
+  std::string auth_engine = "sigv4";
+  std::vector<StaticCredential> credentials;
+  // The parsed document, kept so plugin sub-tables stay alive and carry source positions.
+  std::shared_ptr<toml::table> document;
+
+  // The sub-table [category.name], or null when absent.
+  const toml::table* PluginTable(const std::string& category, const std::string& name) const;
+  // A path from the config resolved against the config file's directory.
+  std::string ResolvePath(const std::string& path) const;
+};
+
+Result<Config> LoadConfig(const std::string& path);
+// Parses TOML text (for tests); `path` only names the source in errors.
+Result<Config> ParseConfig(const std::string& text, const std::string& path);
+
+// "file:line:col" for a node, used in every configuration error.
+std::string ConfigPosition(const std::string& path, const toml::node& node);
+
+}  // namespace cairn

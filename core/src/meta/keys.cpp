@@ -1,0 +1,46 @@
+#include "meta/keys.h"
+
+#include <cstdio>
+
+namespace cairn::keys {
+
+std::string Bucket(std::string_view bucket) { return "b/" + std::string(bucket); }
+
+std::string Object(std::string_view bucket, std::string_view key) {
+  return ObjectPrefix(bucket) + std::string(key);
+}
+
+std::string ObjectPrefix(std::string_view bucket) { return "o/" + std::string(bucket) + "/"; }
+
+std::string Upload(std::string_view bucket, std::string_view key, std::string_view upload_id) {
+  // NUL separates key and id: object keys never contain NUL, and it sorts uploads of a key
+  // before uploads of any longer key.
+  std::string k = UploadPrefix(bucket) + std::string(key);
+  k.push_back('\0');
+  return k + std::string(upload_id);
+}
+
+std::string UploadPrefix(std::string_view bucket) { return "u/" + std::string(bucket) + "/"; }
+
+std::string Part(std::string_view upload_id, uint32_t part_number) {
+  char num[16];
+  std::snprintf(num, sizeof(num), "%05u", part_number);
+  return PartPrefix(upload_id) + num;
+}
+
+std::string PartPrefix(std::string_view upload_id) { return "p/" + std::string(upload_id) + "/"; }
+
+std::string PrefixEnd(std::string_view prefix) {
+  std::string end(prefix);
+  while (!end.empty()) {
+    unsigned char last = static_cast<unsigned char>(end.back());
+    if (last != 0xff) {
+      end.back() = static_cast<char>(last + 1);
+      return end;
+    }
+    end.pop_back();
+  }
+  return end;
+}
+
+}  // namespace cairn::keys

@@ -1,0 +1,31 @@
+// The S3 model as keys of the ordered metadata store. Every key starts with a one-letter
+// family and a '/', so families never interleave and new ones (versions "v/", tenants "t/",
+// policies "y/") can be added later without migrating existing keys:
+//   b/<bucket>                       bucket record
+//   o/<bucket>/<key>                 the current object (its record holds the manifest)
+//   u/<bucket>/<key>\0<upload id>    an in-progress multipart upload
+//   p/<upload id>/<part, 5 digits>   an uploaded part
+// Bucket names never contain '/', so "o/<bucket>/" is exactly the bucket's keyspace, and keys
+// inside it order bytewise, which is S3's listing order (UTF-8 binary).
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <string_view>
+
+namespace cairn::keys {
+
+std::string Bucket(std::string_view bucket);
+inline constexpr std::string_view kBucketPrefix = "b/";
+std::string Object(std::string_view bucket, std::string_view key);
+std::string ObjectPrefix(std::string_view bucket);
+std::string Upload(std::string_view bucket, std::string_view key, std::string_view upload_id);
+std::string UploadPrefix(std::string_view bucket);
+std::string Part(std::string_view upload_id, uint32_t part_number);
+std::string PartPrefix(std::string_view upload_id);
+
+// The smallest key greater than every key starting with `prefix` ("" when there is none,
+// which Scan reads as "unbounded").
+std::string PrefixEnd(std::string_view prefix);
+
+}  // namespace cairn::keys

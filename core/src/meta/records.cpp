@@ -1,0 +1,161 @@
+#include "meta/records.h"
+
+#include "meta/record_codec.h"
+
+namespace cairn {
+namespace {
+
+// Record type tags; the version byte follows.
+constexpr char kBucket = 'B', kObject = 'O', kUpload = 'U', kPart = 'P';
+constexpr char kVersion = 1;
+
+RecordWriter Begin(char type) {
+  RecordWriter w;
+  w.out().push_back(type);
+  w.out().push_back(kVersion);
+  return w;
+}
+
+Status Open(std::string_view in, char type, RecordReader* r) {
+  if (in.size() < 2 || in[0] != type || in[1] != kVersion) {
+    return Status::Corruption(std::string("unknown metadata record format (expected type ") +
+                              type + " version 1)");
+  }
+  *r = RecordReader(in.substr(2));
+  return Status::Ok();
+}
+
+Status Done(const RecordReader& r) {
+  return r.ok() ? Status::Ok() : Status::Corruption("truncated metadata record");
+}
+
+void Put(RecordWriter& w, const Segment& s) {
+  w.Str(s.data_id);
+  w.U64(s.size);
+  w.Str(s.codec);
+  w.U64(s.k);
+  w.U64(s.m);
+  w.U64(s.block_size);
+  w.U64(s.chunk_size);
+  w.U64(s.chunks.size());
+  for (const auto& c : s.chunks) {
+    w.U64(c.size);
+    w.U64(c.drives.size());
+    for (const auto& d : c.drives) w.Str(d);
+  }
+}
+
+Segment GetSegment(RecordReader& r) {
+  Segment s;
+  s.data_id = r.Str();
+  s.size = r.U64();
+  s.codec = r.Str();
+  s.k = r.U64();
+  s.m = r.U64();
+  s.block_size = r.U64();
+  s.chunk_size = r.U64();
+  uint64_t n = r.U64();
+  for (uint64_t i = 0; r.ok() && i < n; ++i) {
+    ChunkLayout c;
+    c.size = r.U64();
+    uint64_t nd = r.U64();
+    for (uint64_t j = 0; r.ok() && j < nd; ++j) c.drives.push_back(r.Str());
+    s.chunks.push_back(std::move(c));
+  }
+  return s;
+}
+
+}  // namespace
+
+std::string Encode(const BucketRecord& r) {
+  RecordWriter w = Begin(kBucket);
+  w.Str(r.owner);
+  w.I64(r.created_ms);
+  w.Str(r.region);
+  return std::move(w.out());
+}
+
+Status Decode(std::string_view in, BucketRecord* out) {
+  RecordReader r("");
+  CAIRN_RETURN_IF_ERROR(Open(in, kBucket, &r));
+  out->owner = r.Str();
+  out->created_ms = r.I64();
+  out->region = r.Str();
+  return Done(r);
+}
+
+std::string Encode(const ObjectRecord& o) {
+  RecordWriter w = Begin(kObject);
+  w.U64(o.size);
+  w.Str(o.etag);
+  w.I64(o.modified_ms);
+  w.Str(o.owner);
+  w.Str(o.storage_class);
+  w.Pairs(o.headers);
+  w.Pairs(o.tags);
+  w.U64(o.parts_count);
+  w.U64(o.segments.size());
+  for (const auto& s : o.segments) Put(w, s);
+  return std::move(w.out());
+}
+
+Status Decode(std::string_view in, ObjectRecord* o) {
+  RecordReader r("");
+  CAIRN_RETURN_IF_ERROR(Open(in, kObject, &r));
+  o->size = r.U64();
+  o->etag = r.Str();
+  o->modified_ms = r.I64();
+  o->owner = r.Str();
+  o->storage_class = r.Str();
+  o->headers = r.Pairs();
+  o->tags = r.Pairs();
+  o->parts_count = r.U64();
+  uint64_t n = r.U64();
+  o->segments.clear();
+  for (uint64_t i = 0; r.ok() && i < n; ++i) o->segments.push_back(GetSegment(r));
+  return Done(r);
+}
+
+std::string Encode(const UploadRecord& u) {
+  RecordWriter w = Begin(kUpload);
+  w.Str(u.key);
+  w.Str(u.owner);
+  w.I64(u.initiated_ms);
+  w.Str(u.storage_class);
+  w.Pairs(u.headers);
+  w.Pairs(u.tags);
+  return std::move(w.out());
+}
+
+Status Decode(std::string_view in, UploadRecord* u) {
+  RecordReader r("");
+  CAIRN_RETURN_IF_ERROR(Open(in, kUpload, &r));
+  u->key = r.Str();
+  u->owner = r.Str();
+  u->initiated_ms = r.I64();
+  u->storage_class = r.Str();
+  u->headers = r.Pairs();
+  u->tags = r.Pairs();
+  return Done(r);
+}
+
+std::string Encode(const PartRecord& p) {
+  RecordWriter w = Begin(kPart);
+  w.U64(p.number);
+  w.Str(p.etag);
+  w.I64(p.modified_ms);
+  Put(w, p.segment);
+  return std::move(w.out());
+}
+
+Status Decode(std::string_view in, PartRecord* p) {
+  RecordReader r("");
+  CAIRN_RETURN_IF_ERROR(Open(in, kPart, &r));
+  p->number = r.U64();
+  p->etag = r.Str();
+  p->modified_ms = r.I64();
+  p->segment = GetSegment(r);
+  return Done(r);
+}
+
+}  // namespace cairn

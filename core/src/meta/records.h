@@ -1,0 +1,81 @@
+// The metadata records of the S3 model and their encodings (see keys.h for where they live).
+// Each record starts with its type byte and format version; Decode refuses anything else
+// with Corruption, so a format change is always a new version, never a silent misread.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <utility>
+#include <vector>
+
+#include "cairn/status.h"
+
+namespace cairn {
+
+using Pairs = std::vector<std::pair<std::string, std::string>>;
+
+// One chunk of a segment: its size in object bytes and the k+m drives holding its shards
+// (index i holds shard i: data shards first, then parity).
+struct ChunkLayout {
+  uint64_t size = 0;
+  std::vector<std::string> drives;
+};
+
+// A run of object bytes written in one go (a PUT body, or one multipart part), with the codec
+// that wrote it: reads resolve the codec from here, never from the current configuration.
+struct Segment {
+  std::string data_id;  // names the shard files: <data_id[0:2]>/<data_id>/c<chunk>.s<shard>
+  uint64_t size = 0;
+  std::string codec;  // stable codec name, e.g. "isal-rs/1"
+  uint32_t k = 0;
+  uint32_t m = 0;
+  uint32_t block_size = 0;
+  uint64_t chunk_size = 0;
+  std::vector<ChunkLayout> chunks;
+};
+
+struct BucketRecord {
+  std::string owner;
+  int64_t created_ms = 0;
+  std::string region;
+};
+
+struct ObjectRecord {
+  uint64_t size = 0;
+  std::string etag;  // hex MD5, or "<hex>-<parts>" for multipart
+  int64_t modified_ms = 0;
+  std::string owner;
+  std::string storage_class = "STANDARD";
+  // Stored response headers: Content-Type, Content-Encoding, ..., and x-amz-meta-* (lowercase).
+  Pairs headers;
+  Pairs tags;
+  uint32_t parts_count = 0;  // 0 for a plain PUT; segments are then the parts
+  std::vector<Segment> segments;
+};
+
+struct UploadRecord {
+  std::string key;
+  std::string owner;
+  int64_t initiated_ms = 0;
+  std::string storage_class = "STANDARD";
+  Pairs headers;
+  Pairs tags;
+};
+
+struct PartRecord {
+  uint32_t number = 0;
+  std::string etag;  // hex MD5 of the part
+  int64_t modified_ms = 0;
+  Segment segment;
+};
+
+std::string Encode(const BucketRecord& r);
+std::string Encode(const ObjectRecord& r);
+std::string Encode(const UploadRecord& r);
+std::string Encode(const PartRecord& r);
+Status Decode(std::string_view in, BucketRecord* r);
+Status Decode(std::string_view in, ObjectRecord* r);
+Status Decode(std::string_view in, UploadRecord* r);
+Status Decode(std::string_view in, PartRecord* r);
+
+}  // namespace cairn

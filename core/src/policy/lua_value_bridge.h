@@ -1,0 +1,25 @@
+// Moving LuaValues onto and off a Lua stack. Internal to the sandbox; as thread-safe as the
+// lua_State it is given (that is, one thread at a time).
+#pragma once
+
+#include "cairn/status.h"
+#include "policy/lua_value.h"
+
+struct lua_State;
+
+namespace cairn::policy {
+
+// Tables nest at most this deep in either direction (it also stops cycles).
+inline constexpr int kMaxLuaValueDepth = 32;
+
+// Pushes `value` as a fresh Lua value. May raise a Lua error (memory, nesting).
+// REQUIRES: called in protected mode, from a frame with no non-trivially-destructible locals
+// that must survive the error (Lua unwinds with longjmp).
+void PushLuaValue(lua_State* L, const LuaValue& value);
+
+// Reads the value at `index` without raising any Lua error (raw accesses only), so it may run
+// outside protected mode. Functions, userdata, threads and table keys other than strings and
+// the integers 1..n are refused with a message such as "a function value".
+Result<LuaValue> ToLuaValue(lua_State* L, int index);
+
+}  // namespace cairn::policy

@@ -1,0 +1,138 @@
+// ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation.
+#include <regex>
+
+#include "meta/keys.h"
+#include "s3/handlers.h"
+#include "s3/object_common.h"
+#include "s3/xml.h"
+#include "util/clock.h"
+
+namespace cairn {
+namespace {
+
+// S3's bucket naming rules (general purpose buckets).
+bool ValidBucketName(const std::string& name) {
+  static const std::regex kShape("^[a-z0-9][a-z0-9.-]{1,61}[a-z0-9]$");
+  static const std::regex kIp("^\\d+\\.\\d+\\.\\d+\\.\\d+$");
+  if (!std::regex_match(name, kShape) || std::regex_match(name, kIp)) return false;
+  if (name.find("..") != std::string::npos || name.find(".-") != std::string::npos ||
+      name.find("-.") != std::string::npos) {
+    return false;
+  }
+  return name.rfind("xn--", 0) != 0 && name.rfind("sthree-", 0) != 0 &&
+         !name.ends_with("-s3alias") && !name.ends_with("--ol-s3");
+}
+
+}  // namespace
+
+S3Outcome ListBuckets(S3Request& req) {
+  std::vector<KeyValue> rows;
+  std::string prefix(keys::kBucketPrefix);
+  Status st = req.svc.meta.Scan(prefix, keys::PrefixEnd(prefix), 0, &rows);
+  if (!st.ok()) return ToS3(st);
+  std::string xml = std::string("<ListAllMyBucketsResult xmlns=\"") + kS3Namespace + "\">" +
+                    OwnerXml(req.principal.user_id) + "<Buckets>";
+  for (const auto& kv : rows) {
+    BucketRecord b;
+    if (!Decode(kv.value, &b).ok() || b.owner != req.principal.user_id) continue;
+    xml += "<Bucket>";
+    XmlTag(xml, "Name", kv.key.substr(prefix.size()));
+    XmlTag(xml, "CreationDate", Iso8601(b.created_ms));
+    xml += "</Bucket>";
+  }
+  xml += "</Buckets></ListAllMyBucketsResult>";
+  req.SendXml(200, xml);
+  return std::nullopt;
+}
+
+S3Outcome CreateBucket(S3Request& req) {
+  if (!ValidBucketName(req.bucket)) return S3Error::Of("InvalidBucketName");
+  auto body = req.ReadSmallBody(64 << 10);
+  if (!body.ok()) return ToS3(body.status());
+  std::string region = req.svc.config.server.region;
+  if (!body->empty()) {
+    auto doc = ParseXml(body.value());
+    if (!doc.ok() || doc->name != "CreateBucketConfiguration") return S3Error::Of("MalformedXML");
+    std::string wanted = doc->ChildText("LocationConstraint");
+    // S3 refuses a constraint naming another region than the endpoint's.
+    if (!wanted.empty() && wanted != region) {
+      return S3Error::Of("InvalidLocationConstraint",
+                         "The specified location-constraint is not valid: this endpoint serves " +
+                             region);
+    }
+  }
+  BucketRecord rec{req.principal.user_id, req.now_ms, region};
+  Txn txn;
+  txn.Require(keys::Bucket(req.bucket), TxnCondition::kNotExists);
+  txn.Put(keys::Bucket(req.bucket), Encode(rec));
+  Status st = req.svc.meta.Commit(txn);
+  if (st.IsConflict()) {
+    auto existing = LoadBucket(req.svc, req.bucket);
+    if (existing.ok() && existing->record.owner == req.principal.user_id) {
+      return S3Error::Of("BucketAlreadyOwnedByYou");
+    }
+    return S3Error::Of("BucketAlreadyExists");
+  }
+  if (!st.ok()) return ToS3(st);
+  req.response.set("Location", "/" + req.bucket);
+  req.SendEmpty(200);
+  return std::nullopt;
+}
+
+S3Outcome DeleteBucket(S3Request& req) {
+  auto b = LoadBucket(req.svc, req.bucket);
+  if (!b.ok()) return ToS3(b.status());
+  std::vector<KeyValue> rows;
+  std::string prefix = keys::ObjectPrefix(req.bucket);
+  Status st = req.svc.meta.Scan(prefix, keys::PrefixEnd(prefix), 1, &rows);
+  if (!st.ok()) return ToS3(st);
+  if (!rows.empty()) return S3Error::Of("BucketNotEmpty");
+  // Abandoned multipart uploads go with the bucket, shards included.
+  std::string uprefix = keys::UploadPrefix(req.bucket);
+  rows.clear();
+  st = req.svc.meta.Scan(uprefix, keys::PrefixEnd(uprefix), 0, &rows);
+  if (!st.ok()) return ToS3(st);
+  Txn txn;
+  txn.Require(keys::Bucket(req.bucket), TxnCondition::kValueEquals, b->raw);
+  txn.Delete(keys::Bucket(req.bucket));
+  std::vector<Segment> freed;
+  for (const auto& kv : rows) {
+    txn.Delete(kv.key);
+    std::string upload_id = kv.key.substr(kv.key.find('\0') + 1);
+    std::vector<KeyValue> parts;
+    std::string pprefix = keys::PartPrefix(upload_id);
+    if (req.svc.meta.Scan(pprefix, keys::PrefixEnd(pprefix), 0, &parts).ok()) {
+      for (const auto& p : parts) {
+        txn.Delete(p.key);
+        PartRecord pr;
+        if (Decode(p.value, &pr).ok()) freed.push_back(pr.segment);
+      }
+    }
+  }
+  st = req.svc.meta.Commit(txn);
+  if (st.IsConflict()) return S3Error::Of("BucketNotEmpty", "The bucket changed while deleting it");
+  if (!st.ok()) return ToS3(st);
+  for (const auto& s : freed) req.svc.data.Delete(s);
+  req.SendEmpty(204);
+  return std::nullopt;
+}
+
+S3Outcome HeadBucket(S3Request& req) {
+  auto b = LoadBucket(req.svc, req.bucket);
+  if (!b.ok()) return ToS3(b.status());
+  req.response.set("x-amz-bucket-region", b->record.region);
+  req.SendEmpty(200);
+  return std::nullopt;
+}
+
+S3Outcome GetBucketLocation(S3Request& req) {
+  auto b = LoadBucket(req.svc, req.bucket);
+  if (!b.ok()) return ToS3(b.status());
+  // us-east-1 is reported as an empty constraint, as S3 does.
+  std::string region = b->record.region == "us-east-1" ? "" : b->record.region;
+  req.SendXml(200, std::string("<LocationConstraint xmlns=\"") + kS3Namespace + "\">" +
+                       XmlEscape(region) + "</LocationConstraint>");
+  return std::nullopt;
+}
+
+}  // namespace cairn

@@ -1,0 +1,402 @@
+// Multipart uploads: CreateMultipartUpload, UploadPart, CompleteMultipartUpload,
+// AbortMultipartUpload, ListParts, ListMultipartUploads. Parts are erasure-coded segments as
+// soon as they arrive; Complete only writes metadata (the object's segments are the parts').
+#include "meta/keys.h"
+#include "s3/handlers.h"
+#include "s3/object_common.h"
+#include "s3/xml.h"
+#include "util/clock.h"
+#include "util/encoding.h"
+
+namespace cairn {
+namespace {
+
+constexpr uint32_t kMaxParts = 10000;
+constexpr uint64_t kMaxPartSize = 5ull << 30;
+constexpr uint64_t kMinPartSize = 5ull << 20;
+
+struct LoadedUpload {
+  UploadRecord record;
+  std::string raw;
+};
+
+Result<LoadedUpload> LoadUpload(S3Request& req) {
+  std::string id = req.Query("uploadId");
+  LoadedUpload u;
+  if (id.empty() || id.find('/') != std::string::npos) {
+    return Status::S3(CAIRN_NOT_FOUND, "NoSuchUpload", "");
+  }
+  Status st = req.svc.meta.Get(keys::Upload(req.bucket, req.key, id), &u.raw);
+  if (st.IsNotFound()) return Status::S3(CAIRN_NOT_FOUND, "NoSuchUpload", "");
+  CAIRN_RETURN_IF_ERROR(st);
+  CAIRN_RETURN_IF_ERROR(Decode(u.raw, &u.record));
+  return u;
+}
+
+Status LoadParts(Services& svc, const std::string& upload_id, std::vector<KeyValue>* rows) {
+  std::string prefix = keys::PartPrefix(upload_id);
+  return svc.meta.Scan(prefix, keys::PrefixEnd(prefix), 0, rows);
+}
+
+S3Outcome Prologue(S3Request& req) {
+  if (auto e = ValidateKey(req.key)) return e;
+  auto bucket = RequireBucket(req, req.bucket);
+  if (!bucket.ok()) return ToS3(bucket.status());
+  return std::nullopt;
+}
+
+}  // namespace
+
+S3Outcome CreateMultipartUpload(S3Request& req) {
+  if (auto e = Prologue(req)) return e;
+  auto tags = ParseTagQuery(req.Header("x-amz-tagging"));
+  if (!tags.ok()) return ToS3(tags.status());
+  if (auto e = ValidateTags(tags.value())) return e;
+  auto params = NewWriteParams(req, req.bucket, req.key, 0);
+  if (!params.ok()) return ToS3(params.status());
+  UploadRecord u;
+  u.key = req.key;
+  u.owner = req.principal.user_id;
+  u.initiated_ms = req.now_ms;
+  u.storage_class = params->storage_class;
+  u.headers = StoredHeaders(req);
+  u.tags = tags.value();
+  std::string id = RandomHex(16);
+  Txn txn;
+  txn.Require(keys::Bucket(req.bucket), TxnCondition::kExists);
+  txn.Put(keys::Upload(req.bucket, req.key, id), Encode(u));
+  Status st = req.svc.meta.Commit(txn);
+  if (st.IsConflict()) return S3Error::Of("NoSuchBucket");
+  if (!st.ok()) return ToS3(st);
+  std::string xml = std::string("<InitiateMultipartUploadResult xmlns=\"") + kS3Namespace + "\">";
+  XmlTag(xml, "Bucket", req.bucket);
+  XmlTag(xml, "Key", req.key);
+  XmlTag(xml, "UploadId", id);
+  xml += "</InitiateMultipartUploadResult>";
+  req.SendXml(200, xml);
+  return std::nullopt;
+}
+
+S3Outcome UploadPart(S3Request& req) {
+  if (auto e = Prologue(req)) return e;
+  std::string pn = req.Query("partNumber");
+  if (pn.empty() || pn.size() > 5 || pn.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(pn) < 1 || std::stoul(pn) > kMaxParts) {
+    return S3Error::Of("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive");
+  }
+  uint32_t number = std::stoul(pn);
+  auto upload = LoadUpload(req);
+  if (!upload.ok()) return ToS3(upload.status());
+  if (req.HasHeader("x-amz-copy-source")) {
+    return S3Error::Of("NotImplemented", "UploadPartCopy is not implemented yet");
+  }
+  std::optional<std::string> want_md5;
+  if (req.HasHeader("Content-MD5")) {
+    want_md5 = Base64Decode(req.Header("Content-MD5"));
+    if (!want_md5 || want_md5->size() != 16) return S3Error::Of("InvalidDigest");
+  }
+  auto length = req.DeclaredLength();
+  if (!length && !req.http.getChunkedTransferEncoding()) return S3Error::Of("MissingContentLength");
+  if (length && *length > kMaxPartSize) return S3Error::Of("EntityTooLarge");
+  auto params = NewWriteParams(req, req.bucket, req.key, length.value_or(0));
+  if (!params.ok()) return ToS3(params.status());
+  params->storage_class = upload->record.storage_class;
+
+  Digest md5 = Digest::Md5();
+  auto segment = req.svc.data.Write(params.value(), req.Body(), &md5);
+  if (!segment.ok()) return ToS3(segment.status());
+  std::string digest = md5.Finish();
+  if (want_md5 && *want_md5 != digest) {
+    req.svc.data.Delete(segment.value());
+    return S3Error::Of("BadDigest");
+  }
+  PartRecord part{number, HexEncode(digest), req.now_ms, std::move(segment.value())};
+  const std::string id = req.Query("uploadId");
+  const std::string part_key = keys::Part(id, number);
+  // Re-uploading a part number replaces it; the replaced part's shards are freed.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string old_raw;
+    Status st = req.svc.meta.Get(part_key, &old_raw);
+    if (!st.ok() && !st.IsNotFound()) break;
+    bool had_old = st.ok();
+    Txn txn;
+    txn.Require(keys::Upload(req.bucket, req.key, id), TxnCondition::kExists);
+    if (had_old) {
+      txn.Require(part_key, TxnCondition::kValueEquals, old_raw);
+    } else {
+      txn.Require(part_key, TxnCondition::kNotExists);
+    }
+    txn.Put(part_key, Encode(part));
+    st = req.svc.meta.Commit(txn);
+    if (st.IsConflict()) {
+      if (!LoadUpload(req).ok()) {
+        req.svc.data.Delete(part.segment);
+        return S3Error::Of("NoSuchUpload");
+      }
+      continue;
+    }
+    if (!st.ok()) {
+      req.svc.data.Delete(part.segment);
+      return ToS3(st);
+    }
+    PartRecord old;
+    if (had_old && Decode(old_raw, &old).ok()) req.svc.data.Delete(old.segment);
+    req.response.set("ETag", Quoted(part.etag));
+    req.SendEmpty(200);
+    return std::nullopt;
+  }
+  req.svc.data.Delete(part.segment);
+  return S3Error::Of("SlowDown");
+}
+
+S3Outcome CompleteMultipartUpload(S3Request& req) {
+  if (auto e = Prologue(req)) return e;
+  auto upload = LoadUpload(req);
+  if (!upload.ok()) return ToS3(upload.status());
+  const std::string id = req.Query("uploadId");
+  auto body = req.ReadSmallBody(4 << 20);
+  if (!body.ok()) return ToS3(body.status());
+  auto doc = ParseXml(body.value());
+  if (!doc.ok() || doc->name != "CompleteMultipartUpload") return S3Error::Of("MalformedXML");
+  std::vector<std::pair<uint32_t, std::string>> wanted;
+  for (const auto& p : doc->children) {
+    if (p.name != "Part") continue;
+    std::string n = p.ChildText("PartNumber");
+    if (n.empty() || n.size() > 5 || n.find_first_not_of("0123456789") != std::string::npos) {
+      return S3Error::Of("MalformedXML");
+    }
+    std::string etag = p.ChildText("ETag");
+    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+      etag = etag.substr(1, etag.size() - 2);
+    }
+    wanted.emplace_back(std::stoul(n), etag);
+  }
+  if (wanted.empty()) {
+    return S3Error::Of("MalformedXML", "You must specify at least one part");
+  }
+  for (size_t i = 1; i < wanted.size(); ++i) {
+    if (wanted[i].first <= wanted[i - 1].first) return S3Error::Of("InvalidPartOrder");
+  }
+  std::vector<KeyValue> rows;
+  Status st = LoadParts(req.svc, id, &rows);
+  if (!st.ok()) return ToS3(st);
+  std::map<uint32_t, PartRecord> parts;
+  for (const auto& kv : rows) {
+    PartRecord p;
+    if (Decode(kv.value, &p).ok()) parts.emplace(p.number, std::move(p));
+  }
+  ObjectRecord rec;
+  Digest etag_md5 = Digest::Md5();
+  for (size_t i = 0; i < wanted.size(); ++i) {
+    auto it = parts.find(wanted[i].first);
+    if (it == parts.end() || it->second.etag != wanted[i].second) {
+      return S3Error::Of("InvalidPart");
+    }
+    const PartRecord& p = it->second;
+    if (i + 1 < wanted.size() && p.segment.size < kMinPartSize) {
+      return S3Error::Of("EntityTooSmall");
+    }
+    std::string raw_md5(16, '\0');
+    for (size_t j = 0; j < 16; ++j) raw_md5[j] = std::stoi(p.etag.substr(2 * j, 2), nullptr, 16);
+    etag_md5.Update(raw_md5);
+    rec.size += p.segment.size;
+    rec.segments.push_back(p.segment);
+  }
+  rec.etag = HexEncode(etag_md5.Finish()) + "-" + std::to_string(wanted.size());
+  rec.modified_ms = req.now_ms;
+  rec.owner = req.principal.user_id;
+  rec.storage_class = upload->record.storage_class;
+  rec.headers = upload->record.headers;
+  rec.tags = upload->record.tags;
+  rec.parts_count = static_cast<uint32_t>(wanted.size());
+
+  // One transaction: the object appears and the upload disappears together.
+  const std::string object_key = keys::Object(req.bucket, req.key);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto b = LoadBucket(req.svc, req.bucket);
+    if (!b.ok()) return ToS3(b.status());
+    std::string old_raw;
+    st = req.svc.meta.Get(object_key, &old_raw);
+    if (!st.ok() && !st.IsNotFound()) return ToS3(st);
+    bool had_old = st.ok();
+    Txn txn;
+    txn.Require(keys::Bucket(req.bucket), TxnCondition::kValueEquals, b->raw);
+    txn.Require(keys::Upload(req.bucket, req.key, id), TxnCondition::kValueEquals, upload->raw);
+    if (had_old) {
+      txn.Require(object_key, TxnCondition::kValueEquals, old_raw);
+    } else {
+      txn.Require(object_key, TxnCondition::kNotExists);
+    }
+    txn.Put(object_key, Encode(rec));
+    txn.Delete(keys::Upload(req.bucket, req.key, id));
+    for (const auto& kv : rows) txn.Delete(kv.key);
+    st = req.svc.meta.Commit(txn);
+    if (st.IsConflict()) {
+      if (!LoadUpload(req).ok()) return S3Error::Of("NoSuchUpload");
+      continue;
+    }
+    if (!st.ok()) return ToS3(st);
+    // Free what the object no longer references: unused parts and the replaced object.
+    for (const auto& [n, p] : parts) {
+      bool used = false;
+      for (const auto& w : wanted) used |= w.first == n;
+      if (!used) req.svc.data.Delete(p.segment);
+    }
+    ObjectRecord old;
+    if (had_old && Decode(old_raw, &old).ok()) {
+      for (const auto& s : old.segments) req.svc.data.Delete(s);
+    }
+    std::string xml =
+        std::string("<CompleteMultipartUploadResult xmlns=\"") + kS3Namespace + "\">";
+    XmlTag(xml, "Location", "/" + req.bucket + "/" + UrlEncode(req.key, true));
+    XmlTag(xml, "Bucket", req.bucket);
+    XmlTag(xml, "Key", req.key);
+    XmlTag(xml, "ETag", Quoted(rec.etag));
+    xml += "</CompleteMultipartUploadResult>";
+    req.SendXml(200, xml);
+    return std::nullopt;
+  }
+  return S3Error::Of("SlowDown");
+}
+
+S3Outcome AbortMultipartUpload(S3Request& req) {
+  if (auto e = Prologue(req)) return e;
+  auto upload = LoadUpload(req);
+  if (!upload.ok()) return ToS3(upload.status());
+  const std::string id = req.Query("uploadId");
+  std::vector<KeyValue> rows;
+  Status st = LoadParts(req.svc, id, &rows);
+  if (!st.ok()) return ToS3(st);
+  Txn txn;
+  txn.Require(keys::Upload(req.bucket, req.key, id), TxnCondition::kValueEquals, upload->raw);
+  txn.Delete(keys::Upload(req.bucket, req.key, id));
+  for (const auto& kv : rows) txn.Delete(kv.key);
+  st = req.svc.meta.Commit(txn);
+  if (st.IsConflict()) return S3Error::Of("NoSuchUpload");
+  if (!st.ok()) return ToS3(st);
+  for (const auto& kv : rows) {
+    PartRecord p;
+    if (Decode(kv.value, &p).ok()) req.svc.data.Delete(p.segment);
+  }
+  req.SendEmpty(204);
+  return std::nullopt;
+}
+
+S3Outcome ListParts(S3Request& req) {
+  if (auto e = Prologue(req)) return e;
+  auto upload = LoadUpload(req);
+  if (!upload.ok()) return ToS3(upload.status());
+  const std::string id = req.Query("uploadId");
+  auto number = [&](const std::string& name, uint32_t def, uint32_t max) -> std::optional<uint32_t> {
+    if (!req.HasQuery(name)) return def;
+    std::string v = req.Query(name);
+    if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos) {
+      return std::nullopt;
+    }
+    return std::min<uint32_t>(std::stoul(v), max);
+  };
+  auto max_parts = number("max-parts", 1000, 1000);
+  auto marker = number("part-number-marker", 0, kMaxParts);
+  if (!max_parts || !marker) return S3Error::Of("InvalidArgument", "invalid max-parts or part-number-marker");
+  std::vector<KeyValue> rows;
+  std::string start = keys::Part(id, *marker + 1);
+  Status st = req.svc.meta.Scan(start, keys::PrefixEnd(keys::PartPrefix(id)), *max_parts + 1, &rows);
+  if (!st.ok()) return ToS3(st);
+  bool truncated = rows.size() > *max_parts;
+  if (truncated) rows.resize(*max_parts);
+  std::string xml = std::string("<ListPartsResult xmlns=\"") + kS3Namespace + "\">";
+  XmlTag(xml, "Bucket", req.bucket);
+  XmlTag(xml, "Key", req.key);
+  XmlTag(xml, "UploadId", id);
+  xml += "<Initiator>";
+  XmlTag(xml, "ID", upload->record.owner);
+  XmlTag(xml, "DisplayName", upload->record.owner);
+  xml += "</Initiator>" + OwnerXml(upload->record.owner);
+  XmlTag(xml, "StorageClass", upload->record.storage_class);
+  XmlTag(xml, "PartNumberMarker", std::to_string(*marker));
+  uint32_t last = *marker;
+  std::string parts_xml;
+  for (const auto& kv : rows) {
+    PartRecord p;
+    if (!Decode(kv.value, &p).ok()) continue;
+    parts_xml += "<Part>";
+    XmlTag(parts_xml, "PartNumber", std::to_string(p.number));
+    XmlTag(parts_xml, "LastModified", Iso8601(p.modified_ms));
+    XmlTag(parts_xml, "ETag", Quoted(p.etag));
+    XmlTag(parts_xml, "Size", std::to_string(p.segment.size));
+    parts_xml += "</Part>";
+    last = p.number;
+  }
+  if (truncated) XmlTag(xml, "NextPartNumberMarker", std::to_string(last));
+  XmlTag(xml, "MaxParts", std::to_string(*max_parts));
+  XmlTag(xml, "IsTruncated", truncated ? "true" : "false");
+  xml += parts_xml + "</ListPartsResult>";
+  req.SendXml(200, xml);
+  return std::nullopt;
+}
+
+S3Outcome ListMultipartUploads(S3Request& req) {
+  auto bucket = RequireBucket(req, req.bucket);
+  if (!bucket.ok()) return ToS3(bucket.status());
+  std::string prefix = req.Query("prefix");
+  std::string base = keys::UploadPrefix(req.bucket);
+  size_t max_uploads = 1000;
+  if (req.HasQuery("max-uploads")) {
+    std::string v = req.Query("max-uploads");
+    if (v.empty() || v.size() > 9 || v.find_first_not_of("0123456789") != std::string::npos) {
+      return S3Error::Of("InvalidArgument", "invalid max-uploads");
+    }
+    max_uploads = std::min<size_t>(std::stoul(v), 1000);
+  }
+  std::string start = base + prefix;
+  std::string key_marker = req.Query("key-marker");
+  if (!key_marker.empty()) {
+    std::string after = base + key_marker;
+    after.push_back('\0');
+    if (req.HasQuery("upload-id-marker")) {
+      after += req.Query("upload-id-marker");
+      after.push_back('\0');
+    } else {
+      after = keys::PrefixEnd(after);  // every upload of key-marker is skipped
+    }
+    if (after > start) start = after;
+  }
+  std::vector<KeyValue> rows;
+  Status st = req.svc.meta.Scan(start, keys::PrefixEnd(base + prefix), max_uploads + 1, &rows);
+  if (!st.ok()) return ToS3(st);
+  bool truncated = rows.size() > max_uploads;
+  if (truncated) rows.resize(max_uploads);
+  std::string xml = std::string("<ListMultipartUploadsResult xmlns=\"") + kS3Namespace + "\">";
+  XmlTag(xml, "Bucket", req.bucket);
+  XmlTag(xml, "KeyMarker", key_marker);
+  XmlTag(xml, "UploadIdMarker", req.Query("upload-id-marker"));
+  std::string uploads, last_key, last_id;
+  for (const auto& kv : rows) {
+    UploadRecord u;
+    if (!Decode(kv.value, &u).ok()) continue;
+    last_id = kv.key.substr(kv.key.find('\0') + 1);
+    last_key = u.key;
+    uploads += "<Upload>";
+    XmlTag(uploads, "Key", u.key);
+    XmlTag(uploads, "UploadId", last_id);
+    uploads += "<Initiator>";
+    XmlTag(uploads, "ID", u.owner);
+    XmlTag(uploads, "DisplayName", u.owner);
+    uploads += "</Initiator>" + OwnerXml(u.owner);
+    XmlTag(uploads, "StorageClass", u.storage_class);
+    XmlTag(uploads, "Initiated", Iso8601(u.initiated_ms));
+    uploads += "</Upload>";
+  }
+  if (truncated) {
+    XmlTag(xml, "NextKeyMarker", last_key);
+    XmlTag(xml, "NextUploadIdMarker", last_id);
+  }
+  XmlTag(xml, "Prefix", prefix);
+  XmlTag(xml, "MaxUploads", std::to_string(max_uploads));
+  XmlTag(xml, "IsTruncated", truncated ? "true" : "false");
+  xml += uploads + "</ListMultipartUploadsResult>";
+  req.SendXml(200, xml);
+  return std::nullopt;
+}
+
+}  // namespace cairn

@@ -1,0 +1,214 @@
+#include "s3/object_common.h"
+
+#include <Poco/String.h>
+
+#include <algorithm>
+#include <set>
+#include <thread>
+
+#include "meta/keys.h"
+#include "s3/xml.h"
+#include "util/clock.h"
+#include "util/encoding.h"
+
+namespace cairn {
+
+Result<LoadedBucket> LoadBucket(Services& svc, const std::string& bucket) {
+  LoadedBucket b;
+  Status st = svc.meta.Get(keys::Bucket(bucket), &b.raw);
+  if (st.IsNotFound()) return Status::S3(CAIRN_NOT_FOUND, "NoSuchBucket", "");
+  CAIRN_RETURN_IF_ERROR(st);
+  CAIRN_RETURN_IF_ERROR(Decode(b.raw, &b.record));
+  return b;
+}
+
+Result<ObjectRecord> LoadObject(Services& svc, const std::string& bucket, const std::string& key) {
+  std::string raw;
+  Status st = svc.meta.Get(keys::Object(bucket, key), &raw);
+  if (st.IsNotFound()) {
+    auto b = LoadBucket(svc, bucket);
+    if (!b.ok()) return b.status();
+    return Status::S3(CAIRN_NOT_FOUND, "NoSuchKey", "");
+  }
+  CAIRN_RETURN_IF_ERROR(st);
+  ObjectRecord o;
+  CAIRN_RETURN_IF_ERROR(Decode(raw, &o));
+  return o;
+}
+
+S3Error ToS3(const Status& st) { return S3Error::FromStatus(st); }
+
+S3Outcome ValidateKey(const std::string& key) {
+  if (key.size() > 1024) return S3Error::Of("KeyTooLongError");
+  if (key.empty() || !IsValidUtf8(key)) {
+    return S3Error::Of("InvalidArgument", "Object keys must be non-empty UTF-8 without NUL.");
+  }
+  return std::nullopt;
+}
+
+Pairs StoredHeaders(const S3Request& req) {
+  Pairs out;
+  static const char* kStored[] = {"Content-Type",     "Content-Encoding", "Content-Disposition",
+                                  "Content-Language", "Cache-Control",    "Expires"};
+  for (const char* name : kStored) {
+    if (req.http.has(name)) out.emplace_back(name, req.http.get(name));
+  }
+  bool has_type = req.http.has("Content-Type");
+  if (!has_type) out.insert(out.begin(), {"Content-Type", "binary/octet-stream"});
+  // aws-chunked is a transfer detail of this request, not a property of the object.
+  for (auto& [name, value] : out) {
+    if (name == "Content-Encoding") {
+      std::string kept;
+      size_t start = 0;
+      while (start <= value.size()) {
+        size_t comma = value.find(',', start);
+        std::string part = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
+        part.erase(0, part.find_first_not_of(' '));
+        part.erase(part.find_last_not_of(' ') + 1);
+        if (!part.empty() && part != "aws-chunked") kept += (kept.empty() ? "" : ",") + part;
+        if (comma == std::string::npos) break;
+        start = comma + 1;
+      }
+      value = kept;
+    }
+  }
+  std::erase_if(out, [](const auto& p) { return p.first == "Content-Encoding" && p.second.empty(); });
+  for (const auto& [name, value] : req.http) {
+    std::string lower = Poco::toLower(name);
+    if (lower.rfind("x-amz-meta-", 0) == 0) out.emplace_back(lower, value);
+  }
+  return out;
+}
+
+Result<Pairs> ParseTagQuery(const std::string& text) {
+  Pairs tags;
+  if (text.empty()) return tags;
+  size_t start = 0;
+  while (start <= text.size()) {
+    size_t amp = text.find('&', start);
+    std::string part = text.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+    size_t eq = part.find('=');
+    auto k = UrlDecode(part.substr(0, eq));
+    auto v = UrlDecode(eq == std::string::npos ? "" : part.substr(eq + 1));
+    if (!k || !v) return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidTag", "malformed x-amz-tagging");
+    // x-amz-tagging is form-encoded: '+' means space.
+    std::replace(k->begin(), k->end(), '+', ' ');
+    std::replace(v->begin(), v->end(), '+', ' ');
+    tags.emplace_back(*k, *v);
+    if (amp == std::string::npos) break;
+    start = amp + 1;
+  }
+  return tags;
+}
+
+S3Outcome ValidateTags(const Pairs& tags) {
+  if (tags.size() > 10) return S3Error::Of("BadRequest", "Object tags cannot be greater than 10");
+  std::set<std::string> seen;
+  for (const auto& [k, v] : tags) {
+    if (k.empty() || k.size() > 128) {
+      return S3Error::Of("InvalidTag", "The TagKey you have provided is invalid");
+    }
+    if (v.size() > 256) return S3Error::Of("InvalidTag", "The TagValue you have provided is invalid");
+    if (!seen.insert(k).second) {
+      return S3Error::Of("InvalidTag", "Cannot provide multiple Tags with the same key");
+    }
+  }
+  return std::nullopt;
+}
+
+S3Outcome PublishObject(Services& svc, const std::string& bucket, const std::string& key,
+                        const ObjectRecord& record) {
+  const std::string object_key = keys::Object(bucket, key);
+  const std::string value = Encode(record);
+  auto abandon = [&](const S3Error& e) -> S3Outcome {
+    for (const auto& s : record.segments) svc.data.Delete(s);
+    return e;
+  };
+  // Optimistic concurrency: the old value (or its absence) and the bucket record are
+  // conditions; on a conflict, re-read and retry. The last writer to commit wins, as in S3.
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    auto b = LoadBucket(svc, bucket);
+    if (!b.ok()) return abandon(ToS3(b.status()));
+    std::string old_raw;
+    Status st = svc.meta.Get(object_key, &old_raw);
+    if (!st.ok() && !st.IsNotFound()) return abandon(ToS3(st));
+    bool had_old = st.ok();
+    Txn txn;
+    txn.Require(keys::Bucket(bucket), TxnCondition::kValueEquals, b->raw);
+    if (had_old) {
+      txn.Require(object_key, TxnCondition::kValueEquals, old_raw);
+    } else {
+      txn.Require(object_key, TxnCondition::kNotExists);
+    }
+    txn.Put(object_key, value);
+    st = svc.meta.Commit(txn);
+    if (st.IsConflict()) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 10 ? 1 : 10));
+      continue;
+    }
+    if (!st.ok()) return abandon(ToS3(st));
+    if (had_old) {
+      ObjectRecord old;
+      if (Decode(old_raw, &old).ok()) {
+        for (const auto& s : old.segments) svc.data.Delete(s);
+      }
+    }
+    return std::nullopt;
+  }
+  return abandon(S3Error::Of("SlowDown", "too many concurrent writes to this key"));
+}
+
+std::string Quoted(const std::string& etag) { return "\"" + etag + "\""; }
+
+std::string OwnerXml(const std::string& owner) {
+  std::string out = "<Owner>";
+  XmlTag(out, "ID", owner);
+  XmlTag(out, "DisplayName", owner);
+  return out + "</Owner>";
+}
+
+void SetObjectHeaders(S3Request& req, const ObjectRecord& o) {
+  auto& r = req.response;
+  r.set("ETag", Quoted(o.etag));
+  r.set("Last-Modified", HttpDate(o.modified_ms));
+  r.set("Accept-Ranges", "bytes");
+  for (const auto& [name, value] : o.headers) r.set(name, value);
+  if (!o.tags.empty()) r.set("x-amz-tagging-count", std::to_string(o.tags.size()));
+  if (o.storage_class != "STANDARD") r.set("x-amz-storage-class", o.storage_class);
+}
+
+}  // namespace cairn
+
+namespace cairn {
+Result<LoadedBucket> RequireBucket(S3Request& req, const std::string& bucket) {
+  auto b = LoadBucket(req.svc, bucket);
+  if (!b.ok()) return b.status();
+  if (b->record.owner != req.principal.user_id) {
+    return Status::S3(CAIRN_ACCESS_DENIED, "AccessDenied", "");
+  }
+  return b;
+}
+}  // namespace cairn
+
+namespace cairn {
+Result<WriteParams> NewWriteParams(const S3Request& req, const std::string& bucket,
+                                   const std::string& key, uint64_t size_hint) {
+  std::string sc = req.Header("x-amz-storage-class", "STANDARD");
+  if (sc != "STANDARD") {
+    return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidStorageClass",
+                      "The storage class you specified is not valid (this server defines STANDARD)");
+  }
+  const StorageConfig& cfg = req.svc.config.storage;
+  WriteParams p;
+  p.bucket = bucket;
+  p.key = key;
+  p.storage_class = sc;
+  p.expected_size = size_hint;
+  p.codec = req.svc.codec;
+  p.k = static_cast<uint32_t>(cfg.data_shards);
+  p.m = static_cast<uint32_t>(cfg.parity_shards);
+  p.block_size = static_cast<uint32_t>(cfg.block_size);
+  p.chunk_size = static_cast<uint64_t>(cfg.chunk_size);
+  return p;
+}
+}  // namespace cairn

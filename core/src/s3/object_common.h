@@ -1,0 +1,60 @@
+// What several S3 operation families share: loading buckets and objects, validating keys,
+// stored headers, tagging, publishing an object version, and object response headers.
+#pragma once
+
+#include <string>
+
+#include "meta/records.h"
+#include "s3/s3_request.h"
+
+namespace cairn {
+
+// A bucket record and its encoded form (the encoded form is the condition that publishing
+// transactions check, so a concurrent DeleteBucket cannot leave objects behind).
+struct LoadedBucket {
+  BucketRecord record;
+  std::string raw;
+};
+
+Result<LoadedBucket> LoadBucket(Services& svc, const std::string& bucket);
+Result<ObjectRecord> LoadObject(Services& svc, const std::string& bucket, const std::string& key);
+// Converts a Status from the Load functions or the data path into the S3 error to send.
+S3Error ToS3(const Status& st);
+
+// KeyTooLongError above 1024 bytes; InvalidArgument for an empty key or invalid UTF-8.
+S3Outcome ValidateKey(const std::string& key);
+
+// The headers S3 stores with an object: Content-Type (default binary/octet-stream),
+// Content-Encoding/-Disposition/-Language, Cache-Control, Expires and x-amz-meta-*.
+Pairs StoredHeaders(const S3Request& req);
+// Parses "k1=v1&k2=v2" (x-amz-tagging) into tags, or InvalidTag.
+Result<Pairs> ParseTagQuery(const std::string& text);
+// Checks S3's tag limits (at most 10, key <= 128, value <= 256, unique keys).
+S3Outcome ValidateTags(const Pairs& tags);
+
+// Publishes `record` as the current object in one metadata transaction that also requires the
+// bucket to be unchanged, then deletes the shards of the object it replaced. On failure the
+// new record's shards are deleted (nothing references them).
+S3Outcome PublishObject(Services& svc, const std::string& bucket, const std::string& key,
+                        const ObjectRecord& record);
+
+// ETag, Last-Modified, Content-Type and the stored headers, tagging count, storage class.
+void SetObjectHeaders(S3Request& req, const ObjectRecord& o);
+
+std::string Quoted(const std::string& etag);
+std::string OwnerXml(const std::string& owner);
+
+}  // namespace cairn
+
+namespace cairn {
+// The bucket of the request, which the principal must own (AccessDenied otherwise: tenants
+// never see each other's buckets).
+Result<LoadedBucket> RequireBucket(S3Request& req, const std::string& bucket);
+}  // namespace cairn
+
+namespace cairn {
+// Write parameters for a new object under the configured storage settings. InvalidStorageClass
+// for a class this server does not define.
+Result<WriteParams> NewWriteParams(const S3Request& req, const std::string& bucket,
+                                   const std::string& key, uint64_t size_hint);
+}  // namespace cairn

@@ -1,0 +1,133 @@
+// GetObject and HeadObject: preconditions, ranges, response-* overrides, streaming.
+#include <Poco/Exception.h>
+
+#include "s3/conditions.h"
+#include "s3/handlers.h"
+#include "s3/object_common.h"
+
+namespace cairn {
+namespace {
+
+struct ByteRange {
+  uint64_t first = 0;
+  uint64_t last = 0;  // inclusive
+};
+
+// Parses a single "bytes=a-b" / "bytes=a-" / "bytes=-n" range against `size`.
+// nullopt + ok: no usable range (serve the whole object, as HTTP allows for syntax S3 ignores);
+// an error: unsatisfiable (416 InvalidRange).
+Result<std::optional<ByteRange>> ParseRange(const std::string& header, uint64_t size) {
+  std::optional<ByteRange> none;
+  if (header.rfind("bytes=", 0) != 0) return none;
+  std::string spec = header.substr(6);
+  if (spec.find(',') != std::string::npos) return none;  // S3 ignores multiple ranges
+  size_t dash = spec.find('-');
+  if (dash == std::string::npos) return none;
+  std::string a = spec.substr(0, dash), b = spec.substr(dash + 1);
+  auto digits = [](const std::string& s) {
+    return !s.empty() && s.size() < 20 && s.find_first_not_of("0123456789") == std::string::npos;
+  };
+  Status unsatisfiable = Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidRange", "");
+  if (a.empty()) {
+    if (!digits(b)) return none;
+    uint64_t n = std::stoull(b);
+    if (n == 0 || size == 0) return unsatisfiable;
+    n = std::min(n, size);
+    return std::optional<ByteRange>(ByteRange{size - n, size - 1});
+  }
+  if (!digits(a) || (!b.empty() && !digits(b))) return none;
+  uint64_t first = std::stoull(a);
+  uint64_t last = b.empty() ? size - 1 : std::stoull(b);
+  if (!b.empty() && last < first) return none;
+  if (first >= size) return unsatisfiable;
+  return std::optional<ByteRange>(ByteRange{first, std::min(last, size - 1)});
+}
+
+}  // namespace
+
+S3Outcome GetObject(S3Request& req) {
+  if (auto e = ValidateKey(req.key)) return e;
+  auto bucket = RequireBucket(req, req.bucket);
+  if (!bucket.ok()) return ToS3(bucket.status());
+  auto obj = LoadObject(req.svc, req.bucket, req.key);
+  if (!obj.ok()) return ToS3(obj.status());
+  const ObjectRecord& o = obj.value();
+  if (auto e = CheckPreconditions(req, o, "")) {
+    if (e->http_status == 304) {
+      req.response.set("ETag", Quoted(o.etag));
+      req.response.setStatus(Poco::Net::HTTPResponse::HTTP_NOT_MODIFIED);
+      req.response.send();
+      return std::nullopt;
+    }
+    return e;
+  }
+  auto range = ParseRange(req.Header("Range"), o.size);
+  if (!range.ok()) {
+    req.response.set("Content-Range", "bytes */" + std::to_string(o.size));
+    return ToS3(range.status());
+  }
+
+  SetObjectHeaders(req, o);
+  // response-* overrides apply to signed requests only, as in S3.
+  static const std::pair<const char*, const char*> kOverrides[] = {
+      {"response-content-type", "Content-Type"},
+      {"response-content-language", "Content-Language"},
+      {"response-expires", "Expires"},
+      {"response-cache-control", "Cache-Control"},
+      {"response-content-disposition", "Content-Disposition"},
+      {"response-content-encoding", "Content-Encoding"}};
+  for (const auto& [param, header] : kOverrides) {
+    if (req.HasQuery(param)) {
+      if (req.principal.anonymous) {
+        return S3Error::Of("InvalidRequest", "Request specific response headers cannot be used "
+                                             "for anonymous GET requests.");
+      }
+      req.response.set(header, req.Query(param));
+    }
+  }
+  uint64_t first = 0, count = o.size;
+  int status = 200;
+  if (range.value()) {
+    first = range.value()->first;
+    count = range.value()->last - first + 1;
+    status = 206;
+    req.response.set("Content-Range", "bytes " + std::to_string(first) + "-" +
+                                          std::to_string(range.value()->last) + "/" +
+                                          std::to_string(o.size));
+  }
+  req.response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  req.response.setContentLength64(count);
+  if (req.method == "HEAD" || count == 0) {
+    req.response.send();
+    return std::nullopt;
+  }
+
+  // Headers go out with the first verified bytes: a stripe that cannot be read before then
+  // still gets a proper error response; after, the connection is cut (never wrong data).
+  std::ostream* out = nullptr;
+  auto sink = [&](const uint8_t* data, size_t size) -> Status {
+    if (out == nullptr) out = &req.response.send();
+    out->write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
+    if (!*out) return Status::IOError("client went away");
+    return Status::Ok();
+  };
+  std::string what = req.bucket + "/" + req.key;
+  uint64_t seg_start = 0;
+  uint64_t end = first + count;
+  for (const Segment& s : o.segments) {
+    uint64_t seg_end = seg_start + s.size;
+    if (seg_end > first && seg_start < end) {
+      uint64_t lo = std::max(first, seg_start);
+      uint64_t hi = std::min(end, seg_end);
+      Status st = req.svc.data.Read(s, lo - seg_start, hi - lo, sink, what);
+      if (!st.ok()) {
+        if (out == nullptr) return ToS3(st);
+        throw Poco::IOException("aborting response of " + what + ": " + st.ToString());
+      }
+    }
+    seg_start = seg_end;
+  }
+  return std::nullopt;
+}
+
+}  // namespace cairn

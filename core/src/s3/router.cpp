@@ -1,0 +1,95 @@
+#include "s3/router.h"
+
+#include "s3/handlers.h"
+
+namespace cairn {
+namespace {
+
+// Subresources S3 defines that Cairn does not implement yet.
+const char* const kUnimplemented[] = {
+    "acl",       "policy",          "versioning",  "versions",      "lifecycle",
+    "cors",      "website",         "logging",     "notification",  "replication",
+    "encryption", "object-lock",    "retention",   "legal-hold",    "restore",
+    "select",    "accelerate",      "requestPayment", "analytics",  "inventory",
+    "metrics",   "intelligent-tiering", "ownershipControls", "publicAccessBlock",
+    "policyStatus", "attributes",   "torrent",     "website",       "renameObject"};
+
+S3Outcome NotImplemented(S3Request& req) {
+  std::string what;
+  for (const char* sub : kUnimplemented) {
+    if (req.HasQuery(sub)) what = sub;
+  }
+  return S3Error::Of("NotImplemented", what.empty()
+                                           ? "This operation is not implemented by Cairn yet."
+                                           : "The '" + what + "' subresource is not implemented "
+                                                              "by Cairn yet.");
+}
+
+bool HasUnimplemented(const S3Request& req) {
+  for (const char* sub : kUnimplemented) {
+    if (req.HasQuery(sub)) return true;
+  }
+  return false;
+}
+
+S3Outcome RouteBucket(S3Request& req) {
+  const std::string& m = req.method;
+  if (HasUnimplemented(req) || req.HasQuery("tagging")) return NotImplemented(req);
+  if (m == "PUT") return CreateBucket(req);
+  if (m == "DELETE") return DeleteBucket(req);
+  if (m == "HEAD") return HeadBucket(req);
+  if (m == "GET") {
+    if (req.HasQuery("location")) return GetBucketLocation(req);
+    if (req.HasQuery("uploads")) return ListMultipartUploads(req);
+    return ListObjects(req);
+  }
+  if (m == "POST" && req.HasQuery("delete")) return DeleteObjects(req);
+  if (m == "POST") return NotImplemented(req);
+  return S3Error::Of("MethodNotAllowed");
+}
+
+S3Outcome RouteObject(S3Request& req) {
+  const std::string& m = req.method;
+  if (HasUnimplemented(req)) return NotImplemented(req);
+  const bool upload = req.HasQuery("uploadId");
+  const bool tagging = req.HasQuery("tagging");
+  if (m == "PUT") {
+    if (upload) return UploadPart(req);
+    if (tagging) return PutObjectTagging(req);
+    if (req.HasHeader("x-amz-copy-source")) return CopyObject(req);
+    return PutObject(req);
+  }
+  if (m == "GET" || m == "HEAD") {
+    if (upload && m == "GET") return ListParts(req);
+    if (tagging && m == "GET") return GetObjectTagging(req);
+    if (req.HasQuery("partNumber")) {
+      return S3Error::Of("NotImplemented", "GET with partNumber is not implemented yet.");
+    }
+    return GetObject(req);
+  }
+  if (m == "DELETE") {
+    if (upload) return AbortMultipartUpload(req);
+    if (tagging) return DeleteObjectTagging(req);
+    return DeleteObject(req);
+  }
+  if (m == "POST") {
+    if (req.HasQuery("uploads")) return CreateMultipartUpload(req);
+    if (upload) return CompleteMultipartUpload(req);
+    return NotImplemented(req);
+  }
+  return S3Error::Of("MethodNotAllowed");
+}
+
+}  // namespace
+
+S3Outcome Route(S3Request& req) {
+  // No bucket policies or ACLs yet: every operation needs credentials.
+  if (req.principal.anonymous) return S3Error::Of("AccessDenied");
+  if (req.bucket.empty()) {
+    if (req.method == "GET") return ListBuckets(req);
+    return S3Error::Of("MethodNotAllowed");
+  }
+  return req.key.empty() ? RouteBucket(req) : RouteObject(req);
+}
+
+}  // namespace cairn

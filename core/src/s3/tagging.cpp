@@ -1,0 +1,83 @@
+// PutObjectTagging, GetObjectTagging, DeleteObjectTagging.
+#include "meta/keys.h"
+#include "s3/handlers.h"
+#include "s3/object_common.h"
+#include "s3/xml.h"
+
+namespace cairn {
+namespace {
+
+// Rewrites the tags of the current object, conditioned on the record being unchanged.
+S3Outcome UpdateTags(S3Request& req, const Pairs& tags) {
+  const std::string object_key = keys::Object(req.bucket, req.key);
+  for (int attempt = 0; attempt < 100; ++attempt) {
+    std::string raw;
+    Status st = req.svc.meta.Get(object_key, &raw);
+    if (st.IsNotFound()) return S3Error::Of("NoSuchKey");
+    if (!st.ok()) return ToS3(st);
+    ObjectRecord rec;
+    st = Decode(raw, &rec);
+    if (!st.ok()) return ToS3(st);
+    rec.tags = tags;
+    Txn txn;
+    txn.Require(object_key, TxnCondition::kValueEquals, raw);
+    txn.Put(object_key, Encode(rec));
+    st = req.svc.meta.Commit(txn);
+    if (st.IsConflict()) continue;
+    if (!st.ok()) return ToS3(st);
+    return std::nullopt;
+  }
+  return S3Error::Of("SlowDown");
+}
+
+}  // namespace
+
+S3Outcome PutObjectTagging(S3Request& req) {
+  if (auto e = ValidateKey(req.key)) return e;
+  auto bucket = RequireBucket(req, req.bucket);
+  if (!bucket.ok()) return ToS3(bucket.status());
+  auto body = req.ReadSmallBody(64 << 10);
+  if (!body.ok()) return ToS3(body.status());
+  auto doc = ParseXml(body.value());
+  if (!doc.ok() || doc->name != "Tagging") return S3Error::Of("MalformedXML");
+  Pairs tags;
+  if (const XmlElement* set = doc->Child("TagSet")) {
+    for (const auto& t : set->children) {
+      if (t.name != "Tag" || t.Child("Key") == nullptr) return S3Error::Of("MalformedXML");
+      tags.emplace_back(t.ChildText("Key"), t.ChildText("Value"));
+    }
+  }
+  if (auto e = ValidateTags(tags)) return e;
+  if (auto e = UpdateTags(req, tags)) return e;
+  req.SendEmpty(200);
+  return std::nullopt;
+}
+
+S3Outcome GetObjectTagging(S3Request& req) {
+  if (auto e = ValidateKey(req.key)) return e;
+  auto bucket = RequireBucket(req, req.bucket);
+  if (!bucket.ok()) return ToS3(bucket.status());
+  auto obj = LoadObject(req.svc, req.bucket, req.key);
+  if (!obj.ok()) return ToS3(obj.status());
+  std::string xml = std::string("<Tagging xmlns=\"") + kS3Namespace + "\"><TagSet>";
+  for (const auto& [k, v] : obj->tags) {
+    xml += "<Tag>";
+    XmlTag(xml, "Key", k);
+    XmlTag(xml, "Value", v);
+    xml += "</Tag>";
+  }
+  xml += "</TagSet></Tagging>";
+  req.SendXml(200, xml);
+  return std::nullopt;
+}
+
+S3Outcome DeleteObjectTagging(S3Request& req) {
+  if (auto e = ValidateKey(req.key)) return e;
+  auto bucket = RequireBucket(req, req.bucket);
+  if (!bucket.ok()) return ToS3(bucket.status());
+  if (auto e = UpdateTags(req, {})) return e;
+  req.SendEmpty(204);
+  return std::nullopt;
+}
+
+}  // namespace cairn

@@ -1,0 +1,114 @@
+#include "server/node_assembly.h"
+
+#include <filesystem>
+
+#include "plugin/authenticator_proxy.h"
+#include "plugin/codec_proxy.h"
+#include "plugin/meta_store_proxy.h"
+#include "plugin/transport_proxy.h"
+#include "util/log.h"
+
+namespace cairn {
+
+NodeAssembly::~NodeAssembly() {
+  if (server_) server_->Stop();
+}
+
+Result<SecretRecord> NodeAssembly::LookupSecret(const std::string& access_key) const {
+  if (access_key == root_.access_key) return SecretRecord{root_.secret_key, "root"};
+  for (const auto& c : config_.credentials) {
+    if (c.access_key == access_key) return SecretRecord{c.secret_key, c.user};
+  }
+  return Status::NotFound("unknown access key");
+}
+
+Result<std::unique_ptr<NodeAssembly>> NodeAssembly::Build(Config config, const RootCredential& root,
+                                                          const std::string& plugin_dir) {
+  std::unique_ptr<NodeAssembly> n(new NodeAssembly());
+  n->config_ = std::move(config);
+  n->root_ = root;
+  Config& cfg = n->config_;
+
+  std::error_code ec;
+  std::filesystem::create_directories(cfg.server.data_dir, ec);
+  if (ec) return Status::IOError("cannot create data directory " + cfg.server.data_dir + ": " + ec.message());
+  cfg.server.data_dir = std::filesystem::absolute(cfg.server.data_dir).lexically_normal().string();
+
+  CAIRN_RETURN_IF_ERROR(n->registry_.LoadDirectory(plugin_dir));
+  for (const auto& dir : cfg.server.plugin_dirs) {
+    CAIRN_RETURN_IF_ERROR(n->registry_.LoadDirectory(cfg.ResolvePath(dir)));
+  }
+  NodeAssembly* self = n.get();
+  n->host_ = std::make_unique<HostServices>(
+      cfg.server.data_dir, [self](const std::string& ak) { return self->LookupSecret(ak); });
+
+  auto create = [&](const std::string& category,
+                    const std::string& name) -> Result<std::unique_ptr<PluginInstance>> {
+    auto plugin = n->registry_.Find(category, name);
+    if (!plugin.ok()) {
+      return Status::InvalidArgument(cfg.path + ": " + category + ": " + plugin.status().message());
+    }
+    return n->host_->Create(*plugin.value(), cfg.PluginTable(category, name), cfg.path);
+  };
+  auto meta = create("meta", cfg.meta_engine);
+  if (!meta.ok()) return meta.status();
+  n->meta_ = std::make_unique<MetaStoreProxy>(std::move(meta.value()));
+  auto transport = create("transport", cfg.transport_engine);
+  if (!transport.ok()) return transport.status();
+  n->transport_ = std::make_unique<TransportProxy>(std::move(transport.value()));
+  auto auth = create("auth", cfg.auth_engine);
+  if (!auth.ok()) return auth.status();
+  n->auth_ = std::make_unique<AuthenticatorProxy>(std::move(auth.value()));
+
+  // Every codec plugin is instantiated: objects name the codec that wrote them, which may not
+  // be today's default.
+  std::map<std::string, Codec*> by_stable_name;
+  for (const auto& p : n->registry_.plugins()) {
+    if (std::string(p->info->category) != "codec") continue;
+    auto inst = create("codec", p->info->name);
+    if (!inst.ok()) return inst.status();
+    auto codec = std::make_unique<CodecProxy>(std::move(inst.value()));
+    by_stable_name[codec->StableName()] = codec.get();
+    n->codecs_[p->info->name] = std::move(codec);
+  }
+  auto def = n->codecs_.find(cfg.storage.codec);
+  if (def == n->codecs_.end()) {
+    return Status::InvalidArgument(cfg.path + ": storage.codec: no codec plugin named '" +
+                                   cfg.storage.codec + "' is loaded");
+  }
+  // Refuse parameters the codec cannot do now rather than at the first PUT.
+  auto probe = def->second->Open(cfg.storage.data_shards, cfg.storage.parity_shards);
+  if (!probe.ok()) {
+    return Status::InvalidArgument(cfg.path + ": storage: codec " + cfg.storage.codec +
+                                   " refuses k=" + std::to_string(cfg.storage.data_shards) +
+                                   " m=" + std::to_string(cfg.storage.parity_shards) + ": " +
+                                   probe.status().message());
+  }
+
+  std::string script = cfg.ResolvePath(cfg.storage.placement_policy);
+  auto placement = policy::PlacementPolicy::Load(
+      script, {}, [](const std::string& line) { LogInfo("policy/placement", line); });
+  if (!placement.ok()) return placement.status();
+  n->placement_ = std::move(placement.value());
+
+  n->data_ = std::make_unique<DataPath>(*n->transport_, by_stable_name, *n->placement_);
+  n->services_ = std::make_unique<Services>(
+      Services{n->config_, *n->meta_, *n->data_, *n->auth_, def->second->StableName()});
+
+  std::vector<DriveInfo> drives;
+  CAIRN_RETURN_IF_ERROR(n->transport_->Drives(&drives));
+  size_t healthy = 0;
+  for (const auto& d : drives) healthy += d.healthy;
+  LogInfo("cairn", "storage: " + std::to_string(healthy) + " of " + std::to_string(drives.size()) +
+                       " drives healthy; new objects use " + def->second->StableName() + " " +
+                       std::to_string(cfg.storage.data_shards) + "+" +
+                       std::to_string(cfg.storage.parity_shards));
+  return n;
+}
+
+Status NodeAssembly::Serve() {
+  server_ = std::make_unique<S3Server>(*services_);
+  return server_->Start();
+}
+
+}  // namespace cairn

@@ -1,0 +1,57 @@
+// NodeAssembly: builds a running gateway from a Config: loads the plugins, creates the meta,
+// transport, auth and codec instances, the placement policy and the data path, and serves S3.
+// Owns everything it builds; destruction stops the server first.
+#pragma once
+
+#include <map>
+#include <memory>
+#include <string>
+
+#include "cairn/authenticator.h"
+#include "cairn/codec.h"
+#include "cairn/meta_store.h"
+#include "cairn/transport.h"
+#include "config/config.h"
+#include "data/data_path.h"
+#include "plugin/host_services.h"
+#include "plugin/plugin_registry.h"
+#include "policy/placement_policy.h"
+#include "s3/services.h"
+#include "server/s3_server.h"
+
+namespace cairn {
+
+struct RootCredential {
+  std::string access_key;
+  std::string secret_key;
+};
+
+class NodeAssembly {
+ public:
+  // `plugin_dir` is the default plugin directory (next to the binary).
+  static Result<std::unique_ptr<NodeAssembly>> Build(Config config, const RootCredential& root,
+                                                     const std::string& plugin_dir);
+  ~NodeAssembly();
+  Status Serve();  // starts the S3 server
+  uint16_t port() const { return server_ ? server_->port() : 0; }
+  const Config& config() const { return config_; }
+
+ private:
+  NodeAssembly() = default;
+  Result<SecretRecord> LookupSecret(const std::string& access_key) const;
+
+  Config config_;
+  RootCredential root_;
+  PluginRegistry registry_;
+  std::unique_ptr<HostServices> host_;
+  std::unique_ptr<MetaStore> meta_;
+  std::unique_ptr<Transport> transport_;
+  std::unique_ptr<Authenticator> auth_;
+  std::map<std::string, std::unique_ptr<Codec>> codecs_;  // by plugin name
+  std::unique_ptr<policy::PlacementPolicy> placement_;
+  std::unique_ptr<DataPath> data_;
+  std::unique_ptr<Services> services_;
+  std::unique_ptr<S3Server> server_;
+};
+
+}  // namespace cairn

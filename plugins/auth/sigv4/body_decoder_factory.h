@@ -1,0 +1,27 @@
+// Chooses how a verified request's body must be checked, from the payload hash the client signed
+// (x-amz-content-sha256 or X-Amz-Content-Sha256) and the checksum headers it sent.
+#pragma once
+
+#include <memory>
+#include <string>
+
+#include "cairn/authenticator.h"
+#include "chunked_decoder.h"
+#include "header_list.h"
+
+namespace cairn::sigv4 {
+
+struct DecoderRequest {
+  const HeaderList* headers = nullptr;
+  std::string payload_hash;
+  bool presigned = false;
+  // The verified request's signing context; only the signed aws-chunked modes keep it.
+  ChunkSigning signing;
+};
+
+// The decoder for the body, or null when it passes through unchanged (UNSIGNED-PAYLOAD and no
+// checksum header). InvalidArgument / InvalidRequest for payload hashes and checksum headers S3
+// would refuse.
+Result<std::unique_ptr<BodyDecoder>> MakeBodyDecoder(DecoderRequest request);
+
+}  // namespace cairn::sigv4

@@ -1,0 +1,149 @@
+#include "sigv4_authenticator.h"
+
+#include <cstdlib>
+#include <optional>
+#include <string_view>
+
+#include "amz_time.h"
+#include "body_decoder_factory.h"
+#include "canonical_request.h"
+#include "crypto.h"
+#include "header_list.h"
+#include "s3_errors.h"
+
+namespace cairn::sigv4 {
+
+SigV4Authenticator::SigV4Authenticator(SigV4Settings settings, CredentialLookup lookup)
+    : settings_(std::move(settings)), lookup_(std::move(lookup)) {}
+
+Result<std::string> SigV4Authenticator::HeaderDate(const HttpRequestView& request,
+                                                   const SignatureParams& params) {
+  std::string amz_date;
+  std::optional<int64_t> when;
+  if (const std::string* x = FindHeader(request.headers, "x-amz-date")) {
+    amz_date = *x;
+    when = ParseAmzDate(amz_date);
+  } else if (const std::string* d = FindHeader(request.headers, "date")) {
+    when = ParseHttpDate(*d);
+    if (when) amz_date = FormatAmzDate(*when);
+  }
+  if (!when) {
+    return errors::AccessDenied("AWS authentication requires a valid Date or x-amz-date header.");
+  }
+  if (amz_date.compare(0, 8, params.scope.date) != 0) {
+    return errors::HeaderMalformed(
+        "The authorization header is malformed; Invalid credential date. Date is not the same as "
+        "X-Amz-Date.");
+  }
+  if (std::llabs(request.now_unix - *when) > settings_.max_clock_skew_seconds) {
+    return errors::RequestTimeTooSkewed();
+  }
+  return amz_date;
+}
+
+Status SigV4Authenticator::CheckPresignedTime(const HttpRequestView& request,
+                                              const SignatureParams& params) {
+  std::optional<int64_t> when = ParseAmzDate(params.amz_date);
+  if (!when) {
+    return errors::QueryMalformed(
+        "X-Amz-Date must be in the ISO8601 Long Format "
+        "\"yyyyMMdd'T'HHmmss'Z'\".");
+  }
+  if (params.amz_date.compare(0, 8, params.scope.date) != 0) {
+    return errors::QueryMalformed("Invalid credential date. Date is not the same as X-Amz-Date.");
+  }
+  if (request.now_unix < *when - settings_.max_clock_skew_seconds) {
+    return errors::AccessDenied("Request is not yet valid.");
+  }
+  if (request.now_unix > *when + params.expires_seconds) {
+    return errors::AccessDenied("Request has expired");
+  }
+  return Status::Ok();
+}
+
+Result<std::string> SigV4Authenticator::HeaderPayloadHash(const HttpRequestView& request) {
+  if (const std::string* h = FindHeader(request.headers, "x-amz-content-sha256")) return *h;
+  // Without the header only a request with no body can be verified: its hash is known.
+  const std::string* length = FindHeader(request.headers, "content-length");
+  bool has_body = FindHeader(request.headers, "transfer-encoding") != nullptr ||
+                  (length != nullptr && *length != "0" && !length->empty());
+  if (has_body) {
+    return errors::InvalidRequest("Missing required header for this request: x-amz-content-sha256");
+  }
+  return std::string(kEmptySha256Hex);
+}
+
+Result<AuthResult> SigV4Authenticator::Authenticate(const HttpRequestView& request) {
+  const std::string* authorization = FindHeader(request.headers, "authorization");
+  size_t q = request.uri.find('?');
+  std::string_view query =
+      q == std::string::npos ? std::string_view() : std::string_view(request.uri).substr(q + 1);
+  bool presigned = FindQueryParam(query, "X-Amz-Algorithm").has_value();
+  if (authorization == nullptr && !presigned) return AuthResult{};  // anonymous
+  if (authorization != nullptr && presigned) {
+    return errors::InvalidArgument(
+        "Only one auth mechanism allowed; only the X-Amz-Algorithm query parameter or the "
+        "Authorization header should be specified.");
+  }
+
+  auto parsed = presigned ? ParsePresignedQuery(query) : ParseAuthorizationHeader(*authorization);
+  if (!parsed.ok()) return parsed.status();
+  const SignatureParams& params = parsed.value();
+  if (params.scope.service != settings_.service) {
+    std::string msg = "The credential scope names the service '" +
+                      params.scope.service.substr(0, 32) + "'; this endpoint is '" +
+                      settings_.service + "'.";
+    return presigned ? errors::QueryMalformed(msg) : errors::HeaderMalformed(msg);
+  }
+
+  std::string amz_date;
+  std::string payload_hash;
+  if (presigned) {
+    CAIRN_RETURN_IF_ERROR(CheckPresignedTime(request, params));
+    amz_date = params.amz_date;
+    payload_hash = params.payload_hash.value_or("UNSIGNED-PAYLOAD");
+  } else {
+    auto date = HeaderDate(request, params);
+    if (!date.ok()) return date.status();
+    amz_date = date.value();
+    auto hash = HeaderPayloadHash(request);
+    if (!hash.ok()) return hash.status();
+    payload_hash = hash.value();
+  }
+
+  auto credential = lookup_(params.access_key);
+  if (!credential.ok()) {
+    if (credential.status().IsNotFound()) return errors::InvalidAccessKeyId();
+    return credential.status();
+  }
+
+  RequestToSign to_sign;
+  to_sign.method = request.method;
+  to_sign.uri = request.uri;
+  to_sign.headers = &request.headers;
+  to_sign.signed_headers = params.signed_headers;
+  to_sign.payload_hash = payload_hash;
+  to_sign.presigned = presigned;
+  std::string signing_key = DeriveSigningKey(credential.value().secret, params.scope);
+  SecureWipe(&credential.value().secret);
+  std::string expected =
+      SignHex(signing_key, StringToSign(amz_date, params.scope, CanonicalRequest(to_sign)));
+  if (!ConstantTimeEquals(expected, params.signature)) {
+    SecureWipe(&signing_key);
+    return errors::SignatureDoesNotMatch();
+  }
+
+  DecoderRequest decoder_request{
+      &request.headers, payload_hash, presigned,
+      ChunkSigning{std::move(signing_key), amz_date, params.scope.ToString(), params.signature}};
+  auto body = MakeBodyDecoder(std::move(decoder_request));
+  if (!body.ok()) return body.status();
+  AuthResult result;
+  result.principal.anonymous = false;
+  result.principal.access_key = params.access_key;
+  result.principal.user_id = credential.value().user_id;
+  result.body = std::move(body.value());
+  return result;
+}
+
+}  // namespace cairn::sigv4

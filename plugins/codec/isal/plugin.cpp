@@ -1,0 +1,8 @@
+// The exported entry point of codec_isal.so. The codec takes no configuration keys.
+// <memory> first: cairn/sdk/plugin_context.h uses std::unique_ptr without including it.
+#include <memory>
+
+#include "cairn/sdk/codec_plugin.h"
+#include "isal_codec.h"
+
+CAIRN_CODEC_PLUGIN(cairn::codec::IsalCodec, "isal", "1.0.0", nullptr, 0)
