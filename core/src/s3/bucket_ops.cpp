@@ -55,6 +55,12 @@ S3Outcome CreateBucket(S3Request& req) {
     if (!doc.ok() || doc->name != "CreateBucketConfiguration") return S3Error::Of("MalformedXML");
     std::string wanted = doc->ChildText("LocationConstraint");
     // S3 refuses a constraint naming another region than the endpoint's.
+    // us-east-1 is the default and S3 refuses it as an explicit constraint.
+    if (wanted == "us-east-1") {
+      return S3Error::Of("InvalidLocationConstraint",
+                         "The specified location-constraint is not valid: us-east-1 is the "
+                         "default and is not given explicitly");
+    }
     if (!wanted.empty() && wanted != region) {
       return S3Error::Of("InvalidLocationConstraint",
                          "The specified location-constraint is not valid: this endpoint serves " +

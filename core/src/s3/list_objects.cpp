@@ -27,6 +27,12 @@ Status List(Services& svc, const std::string& bucket, const std::string& prefix,
   if (!after.empty() && base + after >= start) {
     start = base + after;
     start.push_back('\0');  // the first key after `after`
+    // A marker that is a common prefix stands for every key under it.
+    if (!delimiter.empty() && after.size() >= prefix.size() + delimiter.size() &&
+        after.ends_with(delimiter) && after.find(delimiter, prefix.size()) == after.size() - delimiter.size()) {
+      start = keys::PrefixEnd(base + after);
+      if (start.empty()) return Status::Ok();
+    }
   }
   const std::string end = keys::PrefixEnd(base + prefix);
   size_t count = 0;

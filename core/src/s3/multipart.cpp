@@ -361,40 +361,79 @@ S3Outcome ListMultipartUploads(S3Request& req) {
     }
     if (after > start) start = after;
   }
-  std::vector<KeyValue> rows;
-  Status st = req.svc.meta.Scan(start, keys::PrefixEnd(base + prefix), max_uploads + 1, &rows);
-  if (!st.ok()) return ToS3(st);
-  bool truncated = rows.size() > max_uploads;
-  if (truncated) rows.resize(max_uploads);
+  // Like ListObjects: uploads whose key has the delimiter after the prefix roll up into a
+  // common prefix, and the scan seeks past it.
+  std::string delimiter = req.Query("delimiter");
+  const std::string end = keys::PrefixEnd(base + prefix);
+  std::string uploads, last_key, last_id;
+  std::vector<std::string> prefixes;
+  size_t count = 0;
+  bool truncated = false;
+  while (!truncated) {
+    std::vector<KeyValue> rows;
+    Status st = req.svc.meta.Scan(start, end, 1000, &rows);
+    if (!st.ok()) return ToS3(st);
+    if (rows.empty()) break;
+    bool sought = false;
+    for (const auto& kv : rows) {
+      if (count == max_uploads) {
+        truncated = true;
+        break;
+      }
+      UploadRecord u;
+      if (!Decode(kv.value, &u).ok()) continue;
+      size_t pos = delimiter.empty() ? std::string::npos : u.key.find(delimiter, prefix.size());
+      if (pos != std::string::npos) {
+        std::string common = u.key.substr(0, pos + delimiter.size());
+        prefixes.push_back(common);
+        last_key = common;
+        last_id.clear();
+        ++count;
+        start = keys::PrefixEnd(base + common);
+        sought = true;
+        break;
+      }
+      last_id = kv.key.substr(kv.key.find('\0') + 1);
+      last_key = u.key;
+      ++count;
+      uploads += "<Upload>";
+      XmlTag(uploads, "Key", u.key);
+      XmlTag(uploads, "UploadId", last_id);
+      uploads += "<Initiator>";
+      XmlTag(uploads, "ID", u.owner);
+      XmlTag(uploads, "DisplayName", u.owner);
+      uploads += "</Initiator>" + OwnerXml(u.owner);
+      XmlTag(uploads, "StorageClass", u.storage_class);
+      XmlTag(uploads, "Initiated", Iso8601(u.initiated_ms));
+      uploads += "</Upload>";
+      start = kv.key;
+      start.push_back('\0');
+    }
+    if (sought) {
+      if (start.empty()) break;
+      continue;
+    }
+    if (rows.size() < 1000) break;
+  }
   std::string xml = std::string("<ListMultipartUploadsResult xmlns=\"") + kS3Namespace + "\">";
   XmlTag(xml, "Bucket", req.bucket);
   XmlTag(xml, "KeyMarker", key_marker);
   XmlTag(xml, "UploadIdMarker", req.Query("upload-id-marker"));
-  std::string uploads, last_key, last_id;
-  for (const auto& kv : rows) {
-    UploadRecord u;
-    if (!Decode(kv.value, &u).ok()) continue;
-    last_id = kv.key.substr(kv.key.find('\0') + 1);
-    last_key = u.key;
-    uploads += "<Upload>";
-    XmlTag(uploads, "Key", u.key);
-    XmlTag(uploads, "UploadId", last_id);
-    uploads += "<Initiator>";
-    XmlTag(uploads, "ID", u.owner);
-    XmlTag(uploads, "DisplayName", u.owner);
-    uploads += "</Initiator>" + OwnerXml(u.owner);
-    XmlTag(uploads, "StorageClass", u.storage_class);
-    XmlTag(uploads, "Initiated", Iso8601(u.initiated_ms));
-    uploads += "</Upload>";
-  }
   if (truncated) {
     XmlTag(xml, "NextKeyMarker", last_key);
     XmlTag(xml, "NextUploadIdMarker", last_id);
   }
+  if (!delimiter.empty()) XmlTag(xml, "Delimiter", delimiter);
   XmlTag(xml, "Prefix", prefix);
   XmlTag(xml, "MaxUploads", std::to_string(max_uploads));
   XmlTag(xml, "IsTruncated", truncated ? "true" : "false");
-  xml += uploads + "</ListMultipartUploadsResult>";
+  xml += uploads;
+  for (const auto& p : prefixes) {
+    xml += "<CommonPrefixes>";
+    XmlTag(xml, "Prefix", p);
+    xml += "</CommonPrefixes>";
+  }
+  xml += "</ListMultipartUploadsResult>";
   req.SendXml(200, xml);
   return std::nullopt;
 }

@@ -55,7 +55,7 @@ S3Outcome GetObject(S3Request& req) {
   if (auto e = CheckPreconditions(req, o, "")) {
     if (e->http_status == 304) {
       req.response.set("ETag", Quoted(o.etag));
-      req.response.setStatus(Poco::Net::HTTPResponse::HTTP_NOT_MODIFIED);
+      req.response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NOT_MODIFIED);
       req.response.send();
       return std::nullopt;
     }
@@ -95,7 +95,7 @@ S3Outcome GetObject(S3Request& req) {
                                           std::to_string(range.value()->last) + "/" +
                                           std::to_string(o.size));
   }
-  req.response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  req.response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   req.response.setContentLength64(count);
   if (req.method == "HEAD" || count == 0) {
     req.response.send();

@@ -84,7 +84,7 @@ Result<std::string> S3Request::ReadSmallBody(size_t limit) {
 
 void S3Request::SendXml(int status, const std::string& xml) {
   std::string body = "<?xml version=\"1.0\" encoding=\"UTF-8\"?>\n" + xml;
-  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   response.setContentType("application/xml");
   response.setContentLength64(body.size());
   if (method == "HEAD") {
@@ -95,7 +95,7 @@ void S3Request::SendXml(int status, const std::string& xml) {
 }
 
 void S3Request::SendEmpty(int status) {
-  response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
   response.setContentLength64(0);
   response.send();
 }
@@ -112,7 +112,7 @@ void S3Request::SendError(const S3Error& e) {
   if (e.http_status == 304 || method == "HEAD") {
     // No body for 304 or HEAD; the code travels in a header for clients' logs.
     response.set("x-amz-error-code", e.code);
-    response.setStatus(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(e.http_status));
+    response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(e.http_status));
     response.setContentLength64(0);
     response.send();
     return;
