@@ -1,5 +1,4 @@
 // The exported entry point of codec_isal.so. The codec takes no configuration keys.
-// <memory> first: cairn/sdk/plugin_context.h uses std::unique_ptr without including it.
 #include <memory>
 
 #include "cairn/sdk/codec_plugin.h"

@@ -1,5 +1,4 @@
 // The exported entry point of transport_local.so and the configuration keys it accepts.
-// <memory> first: cairn/sdk/plugin_context.h uses std::unique_ptr without including it.
 #include <memory>
 
 #include "cairn/sdk/transport_plugin.h"
