@@ -54,6 +54,11 @@ typedef struct cairn_auth_vtable {
   // checksums. Only after CAIRN_OK may the host make the payload visible.
   int32_t (*body_finish)(void* decoder, cairn_error* err);
   void (*body_free)(void* decoder);
+  // ABI 1.1. After body_finish returned CAIRN_OK: writes the S3 additional checksum the body
+  // was verified against (algorithm "crc32", "crc32c", "sha1" or "sha256", and the base64
+  // value) and returns CAIRN_OK, or returns CAIRN_NOT_FOUND when the request carried none.
+  int32_t (*body_checksum)(void* decoder, char* algorithm, size_t algorithm_cap, char* value,
+                           size_t value_cap);
 } cairn_auth_vtable;
 
 #ifdef __cplusplus
@@ -81,6 +86,11 @@ class BodyDecoder {
   // Appends the decoded payload bytes of `raw` to *out.
   virtual Status Feed(const uint8_t* raw, size_t size, std::string* out) = 0;
   virtual Status Finish() = 0;
+  // After Finish() succeeded: the additional checksum (x-amz-checksum-*) the body was
+  // verified against, as an algorithm ("crc32", "crc32c", "sha1", "sha256") and base64 value.
+  virtual bool VerifiedChecksum(std::string* algorithm, std::string* base64) const {
+    return false;
+  }
 };
 
 struct AuthResult {

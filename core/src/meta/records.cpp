@@ -96,6 +96,8 @@ std::string Encode(const ObjectRecord& o) {
   w.U64(o.parts_count);
   w.U64(o.segments.size());
   for (const auto& s : o.segments) Put(w, s);
+  w.Str(o.checksum_algorithm);
+  w.Str(o.checksum);
   return std::move(w.out());
 }
 
@@ -113,6 +115,10 @@ Status Decode(std::string_view in, ObjectRecord* o) {
   uint64_t n = r.U64();
   o->segments.clear();
   for (uint64_t i = 0; r.ok() && i < n; ++i) o->segments.push_back(GetSegment(r));
+  if (!r.AtEnd()) {
+    o->checksum_algorithm = r.Str();
+    o->checksum = r.Str();
+  }
   return Done(r);
 }
 
@@ -124,6 +130,7 @@ std::string Encode(const UploadRecord& u) {
   w.Str(u.storage_class);
   w.Pairs(u.headers);
   w.Pairs(u.tags);
+  w.Str(u.checksum_algorithm);
   return std::move(w.out());
 }
 
@@ -136,6 +143,7 @@ Status Decode(std::string_view in, UploadRecord* u) {
   u->storage_class = r.Str();
   u->headers = r.Pairs();
   u->tags = r.Pairs();
+  if (!r.AtEnd()) u->checksum_algorithm = r.Str();
   return Done(r);
 }
 
@@ -145,6 +153,8 @@ std::string Encode(const PartRecord& p) {
   w.Str(p.etag);
   w.I64(p.modified_ms);
   Put(w, p.segment);
+  w.Str(p.checksum_algorithm);
+  w.Str(p.checksum);
   return std::move(w.out());
 }
 
@@ -155,6 +165,10 @@ Status Decode(std::string_view in, PartRecord* p) {
   p->etag = r.Str();
   p->modified_ms = r.I64();
   p->segment = GetSegment(r);
+  if (!r.AtEnd()) {
+    p->checksum_algorithm = r.Str();
+    p->checksum = r.Str();
+  }
   return Done(r);
 }
 

@@ -51,6 +51,10 @@ struct ObjectRecord {
   Pairs tags;
   uint32_t parts_count = 0;  // 0 for a plain PUT; segments are then the parts
   std::vector<Segment> segments;
+  // The S3 additional checksum, if the client sent one: "crc32", "crc32c", "sha1" or "sha256"
+  // and the base64 value ("<base64>-<parts>" for a multipart composite).
+  std::string checksum_algorithm;
+  std::string checksum;
 };
 
 struct UploadRecord {
@@ -60,6 +64,7 @@ struct UploadRecord {
   std::string storage_class = "STANDARD";
   Pairs headers;
   Pairs tags;
+  std::string checksum_algorithm;  // from x-amz-checksum-algorithm; parts must carry it
 };
 
 struct PartRecord {
@@ -67,6 +72,8 @@ struct PartRecord {
   std::string etag;  // hex MD5 of the part
   int64_t modified_ms = 0;
   Segment segment;
+  std::string checksum_algorithm;
+  std::string checksum;  // base64
 };
 
 std::string Encode(const BucketRecord& r);

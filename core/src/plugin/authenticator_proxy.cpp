@@ -1,5 +1,7 @@
 #include "plugin/authenticator_proxy.h"
 
+#include <cstddef>
+
 namespace cairn {
 namespace {
 
@@ -20,6 +22,21 @@ class BodyDecoderProxy : public BodyDecoder {
   Status Finish() override {
     cairn_error err{};
     return Status::FromError(vt_.body_finish(decoder_, &err), err);
+  }
+  bool VerifiedChecksum(std::string* algorithm, std::string* base64) const override {
+    // Plugins built against ABI 1.0 have no body_checksum.
+    if (vt_.struct_size < offsetof(cairn_auth_vtable, body_checksum) + sizeof(void*) ||
+        vt_.body_checksum == nullptr) {
+      return false;
+    }
+    char alg[16];
+    char value[128];
+    if (vt_.body_checksum(decoder_, alg, sizeof(alg), value, sizeof(value)) != CAIRN_OK) {
+      return false;
+    }
+    *algorithm = alg;
+    *base64 = value;
+    return true;
   }
 
  private:

@@ -1,11 +1,16 @@
 // Multipart uploads: CreateMultipartUpload, UploadPart, CompleteMultipartUpload,
 // AbortMultipartUpload, ListParts, ListMultipartUploads. Parts are erasure-coded segments as
 // soon as they arrive; Complete only writes metadata (the object's segments are the parts').
+#include <Poco/String.h>
+
+#include "data/object_source.h"
 #include "meta/keys.h"
 #include "s3/handlers.h"
+#include "s3/conditions.h"
 #include "s3/object_common.h"
 #include "s3/xml.h"
 #include "util/clock.h"
+#include "util/checksum_of.h"
 #include "util/encoding.h"
 
 namespace cairn {
@@ -61,6 +66,15 @@ S3Outcome CreateMultipartUpload(S3Request& req) {
   u.storage_class = params->storage_class;
   u.headers = StoredHeaders(req);
   u.tags = tags.value();
+  if (req.HasHeader("x-amz-checksum-algorithm")) {
+    u.checksum_algorithm = Poco::toLower(req.Header("x-amz-checksum-algorithm"));
+    if (ChecksumElement(u.checksum_algorithm).empty()) {
+      return S3Error::Of("InvalidRequest", "Checksum algorithm provided is unsupported. Please "
+                                           "try again with any of the valid types: [CRC32, "
+                                           "CRC32C, SHA1, SHA256]");
+    }
+    req.response.set("x-amz-checksum-algorithm", Poco::toUpper(u.checksum_algorithm));
+  }
   std::string id = RandomHex(16);
   Txn txn;
   txn.Require(keys::Bucket(req.bucket), TxnCondition::kExists);
@@ -77,43 +91,13 @@ S3Outcome CreateMultipartUpload(S3Request& req) {
   return std::nullopt;
 }
 
-S3Outcome UploadPart(S3Request& req) {
-  if (auto e = Prologue(req)) return e;
-  std::string pn = req.Query("partNumber");
-  if (pn.empty() || pn.size() > 5 || pn.find_first_not_of("0123456789") != std::string::npos ||
-      std::stoul(pn) < 1 || std::stoul(pn) > kMaxParts) {
-    return S3Error::Of("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive");
-  }
-  uint32_t number = std::stoul(pn);
-  auto upload = LoadUpload(req);
-  if (!upload.ok()) return ToS3(upload.status());
-  if (req.HasHeader("x-amz-copy-source")) {
-    return S3Error::Of("NotImplemented", "UploadPartCopy is not implemented yet");
-  }
-  std::optional<std::string> want_md5;
-  if (req.HasHeader("Content-MD5")) {
-    want_md5 = Base64Decode(req.Header("Content-MD5"));
-    if (!want_md5 || want_md5->size() != 16) return S3Error::Of("InvalidDigest");
-  }
-  auto length = req.DeclaredLength();
-  if (!length && !req.http.getChunkedTransferEncoding()) return S3Error::Of("MissingContentLength");
-  if (length && *length > kMaxPartSize) return S3Error::Of("EntityTooLarge");
-  auto params = NewWriteParams(req, req.bucket, req.key, length.value_or(0));
-  if (!params.ok()) return ToS3(params.status());
-  params->storage_class = upload->record.storage_class;
+namespace {
 
-  Digest md5 = Digest::Md5();
-  auto segment = req.svc.data.Write(params.value(), req.Body(), &md5);
-  if (!segment.ok()) return ToS3(segment.status());
-  std::string digest = md5.Finish();
-  if (want_md5 && *want_md5 != digest) {
-    req.svc.data.Delete(segment.value());
-    return S3Error::Of("BadDigest");
-  }
-  PartRecord part{number, HexEncode(digest), req.now_ms, std::move(segment.value())};
+// Publishes a part (re-uploading a number replaces it and frees the replaced part's shards).
+// On failure the new part's shards are freed.
+S3Outcome StorePart(S3Request& req, const PartRecord& part) {
   const std::string id = req.Query("uploadId");
-  const std::string part_key = keys::Part(id, number);
-  // Re-uploading a part number replaces it; the replaced part's shards are freed.
+  const std::string part_key = keys::Part(id, part.number);
   for (int attempt = 0; attempt < 100; ++attempt) {
     std::string old_raw;
     Status st = req.svc.meta.Get(part_key, &old_raw);
@@ -141,12 +125,116 @@ S3Outcome UploadPart(S3Request& req) {
     }
     PartRecord old;
     if (had_old && Decode(old_raw, &old).ok()) req.svc.data.Delete(old.segment);
-    req.response.set("ETag", Quoted(part.etag));
-    req.SendEmpty(200);
     return std::nullopt;
   }
   req.svc.data.Delete(part.segment);
   return S3Error::Of("SlowDown");
+}
+
+// UploadPartCopy: the part's bytes come from an existing object, whole or a range of it.
+S3Outcome UploadPartCopy(S3Request& req, const LoadedUpload& upload, uint32_t number) {
+  std::string src_bucket, src_key;
+  if (auto e = ParseCopySource(req.Header("x-amz-copy-source"), &src_bucket, &src_key)) return e;
+  auto srcb = RequireBucket(req, src_bucket);
+  if (!srcb.ok()) return ToS3(srcb.status());
+  auto src = LoadObject(req.svc, src_bucket, src_key);
+  if (!src.ok()) return ToS3(src.status());
+  if (auto e = CheckPreconditions(req, src.value(), "x-amz-copy-source-")) return e;
+  uint64_t first = 0, count = src->size;
+  if (req.HasHeader("x-amz-copy-source-range")) {
+    std::string r = req.Header("x-amz-copy-source-range");
+    size_t dash = r.find('-');
+    auto digits = [](const std::string& t) {
+      return !t.empty() && t.size() < 20 && t.find_first_not_of("0123456789") == std::string::npos;
+    };
+    if (r.rfind("bytes=", 0) != 0 || dash == std::string::npos || !digits(r.substr(6, dash - 6)) ||
+        !digits(r.substr(dash + 1))) {
+      return S3Error::Of("InvalidArgument", "The x-amz-copy-source-range value must be of the "
+                                            "form bytes=first-last where first and last are the "
+                                            "zero-based offsets of the first and last bytes to copy");
+    }
+    first = std::stoull(r.substr(6, dash - 6));
+    uint64_t last = std::stoull(r.substr(dash + 1));
+    if (last < first || last >= src->size) {
+      return S3Error::Of("InvalidRange", "The requested range is not satisfiable");
+    }
+    count = last - first + 1;
+  }
+  if (count > kMaxPartSize) return S3Error::Of("EntityTooLarge");
+  auto params = NewWriteParams(req, req.bucket, req.key, count);
+  if (!params.ok()) return ToS3(params.status());
+  params->storage_class = upload.record.storage_class;
+  ObjectSource source(req.svc.data, src->segments, first, count, src_bucket + "/" + src_key);
+  Digest md5 = Digest::Md5();
+  auto segment = req.svc.data.Write(params.value(), source, &md5);
+  if (!segment.ok()) return ToS3(segment.status());
+  PartRecord part{number, HexEncode(md5.Finish()), req.now_ms, std::move(segment.value())};
+  if (!upload.record.checksum_algorithm.empty()) {
+    // The part's checksum is computed from the copied bytes: read them back once more.
+    return S3Error::Of("NotImplemented",
+                       "UploadPartCopy into an upload with a checksum algorithm is not "
+                       "implemented yet");
+  }
+  if (auto e = StorePart(req, part)) return e;
+  std::string xml = std::string("<CopyPartResult xmlns=\"") + kS3Namespace + "\">";
+  XmlTag(xml, "LastModified", Iso8601(part.modified_ms));
+  XmlTag(xml, "ETag", Quoted(part.etag));
+  xml += "</CopyPartResult>";
+  req.SendXml(200, xml);
+  return std::nullopt;
+}
+
+}  // namespace
+
+S3Outcome UploadPart(S3Request& req) {
+  if (auto e = Prologue(req)) return e;
+  std::string pn = req.Query("partNumber");
+  if (pn.empty() || pn.size() > 5 || pn.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(pn) < 1 || std::stoul(pn) > kMaxParts) {
+    return S3Error::Of("InvalidArgument", "Part number must be an integer between 1 and 10000, inclusive");
+  }
+  uint32_t number = std::stoul(pn);
+  auto upload = LoadUpload(req);
+  if (!upload.ok()) return ToS3(upload.status());
+  if (req.HasHeader("x-amz-copy-source")) return UploadPartCopy(req, upload.value(), number);
+  std::optional<std::string> want_md5;
+  if (req.HasHeader("Content-MD5")) {
+    want_md5 = Base64Decode(req.Header("Content-MD5"));
+    if (!want_md5 || want_md5->size() != 16) return S3Error::Of("InvalidDigest");
+  }
+  auto length = req.DeclaredLength();
+  if (!length && !req.http.getChunkedTransferEncoding()) return S3Error::Of("MissingContentLength");
+  if (length && *length > kMaxPartSize) return S3Error::Of("EntityTooLarge");
+  auto params = NewWriteParams(req, req.bucket, req.key, length.value_or(0));
+  if (!params.ok()) return ToS3(params.status());
+  params->storage_class = upload->record.storage_class;
+
+  Digest md5 = Digest::Md5();
+  auto segment = req.svc.data.Write(params.value(), req.Body(), &md5);
+  if (!segment.ok()) return ToS3(segment.status());
+  std::string digest = md5.Finish();
+  PartRecord part{number, HexEncode(digest), req.now_ms, std::move(segment.value())};
+  VerifiedChecksum(req, &part.checksum_algorithm, &part.checksum);
+  S3Outcome refused;
+  if (want_md5 && *want_md5 != digest) {
+    refused = S3Error::Of("BadDigest");
+  } else if (!upload->record.checksum_algorithm.empty() &&
+             part.checksum_algorithm != upload->record.checksum_algorithm) {
+    refused = S3Error::Of("InvalidRequest",
+                          "The upload was created using the " +
+                              Poco::toUpper(upload->record.checksum_algorithm) +
+                              " checksum algorithm: every part must carry x-amz-checksum-" +
+                              upload->record.checksum_algorithm);
+  }
+  if (refused) {
+    req.svc.data.Delete(part.segment);
+    return refused;
+  }
+  if (auto e = StorePart(req, part)) return e;
+  req.response.set("ETag", Quoted(part.etag));
+  SetChecksumHeader(req, part.checksum_algorithm, part.checksum);
+  req.SendEmpty(200);
+  return std::nullopt;
 }
 
 S3Outcome CompleteMultipartUpload(S3Request& req) {
@@ -159,6 +247,8 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
   auto doc = ParseXml(body.value());
   if (!doc.ok() || doc->name != "CompleteMultipartUpload") return S3Error::Of("MalformedXML");
   std::vector<std::pair<uint32_t, std::string>> wanted;
+  std::vector<std::string> wanted_checksums;  // per part, as the client sent it (may be empty)
+  const std::string& algorithm = upload->record.checksum_algorithm;
   for (const auto& p : doc->children) {
     if (p.name != "Part") continue;
     std::string n = p.ChildText("PartNumber");
@@ -170,6 +260,7 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
       etag = etag.substr(1, etag.size() - 2);
     }
     wanted.emplace_back(std::stoul(n), etag);
+    wanted_checksums.push_back(algorithm.empty() ? "" : p.ChildText(ChecksumElement(algorithm)));
   }
   if (wanted.empty()) {
     return S3Error::Of("MalformedXML", "You must specify at least one part");
@@ -187,6 +278,7 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
   }
   ObjectRecord rec;
   Digest etag_md5 = Digest::Md5();
+  std::string part_checksums;  // the raw part checksums, for the composite checksum
   for (size_t i = 0; i < wanted.size(); ++i) {
     auto it = parts.find(wanted[i].first);
     if (it == parts.end() || it->second.etag != wanted[i].second) {
@@ -196,6 +288,12 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
     if (i + 1 < wanted.size() && p.segment.size < kMinPartSize) {
       return S3Error::Of("EntityTooSmall");
     }
+    if (!wanted_checksums[i].empty() && wanted_checksums[i] != p.checksum) {
+      return S3Error::Of("InvalidPart", "The " + ChecksumElement(algorithm) + " of part " +
+                                            std::to_string(p.number) +
+                                            " does not match the uploaded part.");
+    }
+    if (!algorithm.empty()) part_checksums += Base64Decode(p.checksum).value_or("");
     std::string raw_md5(16, '\0');
     for (size_t j = 0; j < 16; ++j) raw_md5[j] = std::stoi(p.etag.substr(2 * j, 2), nullptr, 16);
     etag_md5.Update(raw_md5);
@@ -209,6 +307,12 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
   rec.headers = upload->record.headers;
   rec.tags = upload->record.tags;
   rec.parts_count = static_cast<uint32_t>(wanted.size());
+  if (!algorithm.empty()) {
+    // The composite form: the checksum of the parts' checksums, with the part count.
+    rec.checksum_algorithm = algorithm;
+    rec.checksum = Base64Encode(ChecksumOf(algorithm, part_checksums).value_or("")) + "-" +
+                   std::to_string(wanted.size());
+  }
 
   // One transaction: the object appears and the upload disappears together.
   const std::string object_key = keys::Object(req.bucket, req.key);
@@ -252,6 +356,7 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
     XmlTag(xml, "Bucket", req.bucket);
     XmlTag(xml, "Key", req.key);
     XmlTag(xml, "ETag", Quoted(rec.etag));
+    if (!algorithm.empty()) XmlTag(xml, ChecksumElement(algorithm), rec.checksum);
     xml += "</CompleteMultipartUploadResult>";
     req.SendXml(200, xml);
     return std::nullopt;
@@ -313,6 +418,9 @@ S3Outcome ListParts(S3Request& req) {
   XmlTag(xml, "DisplayName", upload->record.owner);
   xml += "</Initiator>" + OwnerXml(upload->record.owner);
   XmlTag(xml, "StorageClass", upload->record.storage_class);
+  if (!upload->record.checksum_algorithm.empty()) {
+    XmlTag(xml, "ChecksumAlgorithm", Poco::toUpper(upload->record.checksum_algorithm));
+  }
   XmlTag(xml, "PartNumberMarker", std::to_string(*marker));
   uint32_t last = *marker;
   std::string parts_xml;
@@ -324,6 +432,7 @@ S3Outcome ListParts(S3Request& req) {
     XmlTag(parts_xml, "LastModified", Iso8601(p.modified_ms));
     XmlTag(parts_xml, "ETag", Quoted(p.etag));
     XmlTag(parts_xml, "Size", std::to_string(p.segment.size));
+    if (!p.checksum.empty()) XmlTag(parts_xml, ChecksumElement(p.checksum_algorithm), p.checksum);
     parts_xml += "</Part>";
     last = p.number;
   }

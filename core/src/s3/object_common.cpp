@@ -212,3 +212,42 @@ Result<WriteParams> NewWriteParams(const S3Request& req, const std::string& buck
   return p;
 }
 }  // namespace cairn
+
+namespace cairn {
+void VerifiedChecksum(const S3Request& req, std::string* algorithm, std::string* base64) {
+  algorithm->clear();
+  base64->clear();
+  if (req.decoder && !req.decoder->VerifiedChecksum(algorithm, base64)) algorithm->clear();
+}
+
+void SetChecksumHeader(S3Request& req, const std::string& algorithm, const std::string& base64) {
+  if (!algorithm.empty()) req.response.set("x-amz-checksum-" + algorithm, base64);
+}
+}  // namespace cairn
+
+namespace cairn {
+// Parses x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, maybe ?versionId=).
+S3Outcome ParseCopySource(const std::string& header, std::string* bucket, std::string* key) {
+  std::string src = header;
+  size_t q = src.find('?');
+  if (q != std::string::npos) {
+    if (src.substr(q + 1).rfind("versionId=", 0) == 0 && src.substr(q + 11) != "null") {
+      return S3Error::Of("NotImplemented", "Object versions are not supported yet");
+    }
+    src = src.substr(0, q);
+  }
+  auto decoded = UrlDecode(src);
+  if (!decoded) return S3Error::Of("InvalidArgument", "Invalid copy source encoding");
+  std::string s = *decoded;
+  if (!s.empty() && s[0] == '/') s = s.substr(1);
+  size_t slash = s.find('/');
+  if (slash == std::string::npos || slash == 0 || slash + 1 == s.size()) {
+    return S3Error::Of("InvalidArgument", "Copy Source must mention the source bucket and key: "
+                                          "sourcebucket/sourcekey");
+  }
+  *bucket = s.substr(0, slash);
+  *key = s.substr(slash + 1);
+  return std::nullopt;
+}
+
+}  // namespace cairn

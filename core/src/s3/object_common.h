@@ -58,3 +58,16 @@ namespace cairn {
 Result<WriteParams> NewWriteParams(const S3Request& req, const std::string& bucket,
                                    const std::string& key, uint64_t size_hint);
 }  // namespace cairn
+
+namespace cairn {
+// The additional checksum the body was verified against (empty algorithm when none).
+// REQUIRES: the body was read to its end.
+void VerifiedChecksum(const S3Request& req, std::string* algorithm, std::string* base64);
+// Sets x-amz-checksum-<algorithm> when there is a checksum.
+void SetChecksumHeader(S3Request& req, const std::string& algorithm, const std::string& base64);
+}  // namespace cairn
+
+namespace cairn {
+// Parses x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, maybe ?versionId=).
+S3Outcome ParseCopySource(const std::string& header, std::string* bucket, std::string* key);
+}  // namespace cairn

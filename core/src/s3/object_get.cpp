@@ -43,6 +43,29 @@ Result<std::optional<ByteRange>> ParseRange(const std::string& header, uint64_t 
   return std::optional<ByteRange>(ByteRange{first, std::min(last, size - 1)});
 }
 
+// The byte range of part `partNumber` (InvalidPartNumber beyond the last part).
+Result<ByteRange> PartRange(const S3Request& req, const ObjectRecord& o) {
+  std::string v = req.Query("partNumber");
+  if (v.empty() || v.size() > 5 || v.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoul(v) < 1 || std::stoul(v) > 10000) {
+    return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidArgument",
+                      "Part number must be an integer between 1 and 10000, inclusive");
+  }
+  if (req.HasHeader("Range")) {
+    return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidRequest",
+                      "Cannot specify both Range header and partNumber query parameter");
+  }
+  uint32_t n = std::stoul(v);
+  uint32_t parts = o.parts_count > 0 ? o.parts_count : 1;
+  if (n > parts || o.size == 0) {
+    return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidPartNumber", "");
+  }
+  if (o.parts_count == 0) return ByteRange{0, o.size - 1};
+  uint64_t first = 0;
+  for (uint32_t i = 0; i + 1 < n; ++i) first += o.segments[i].size;
+  return ByteRange{first, first + o.segments[n - 1].size - 1};
+}
+
 }  // namespace
 
 S3Outcome GetObject(S3Request& req) {
@@ -65,6 +88,15 @@ S3Outcome GetObject(S3Request& req) {
   if (!range.ok()) {
     req.response.set("Content-Range", "bytes */" + std::to_string(o.size));
     return ToS3(range.status());
+  }
+  // partNumber=N reads part N of a multipart object (a plain object is one part), like a range.
+  if (req.HasQuery("partNumber")) {
+    auto part = PartRange(req, o);
+    if (!part.ok()) return ToS3(part.status());
+    range = std::optional<ByteRange>(part.value());
+    if (o.parts_count > 0) req.response.set("x-amz-mp-parts-count", std::to_string(o.parts_count));
+  } else if (!range.value() && req.Header("x-amz-checksum-mode") == "ENABLED") {
+    SetChecksumHeader(req, o.checksum_algorithm, o.checksum);
   }
 
   SetObjectHeaders(req, o);

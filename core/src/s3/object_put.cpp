@@ -52,33 +52,11 @@ S3Outcome PutObject(S3Request& req) {
   rec.headers = StoredHeaders(req);
   rec.tags = tags.value();
   rec.segments.push_back(std::move(segment.value()));
+  VerifiedChecksum(req, &rec.checksum_algorithm, &rec.checksum);
   if (auto e = PublishObject(req.svc, req.bucket, req.key, rec)) return e;
   req.response.set("ETag", Quoted(rec.etag));
+  SetChecksumHeader(req, rec.checksum_algorithm, rec.checksum);
   req.SendEmpty(200);
-  return std::nullopt;
-}
-
-// Parses x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, maybe ?versionId=).
-static S3Outcome ParseCopySource(const std::string& header, std::string* bucket, std::string* key) {
-  std::string src = header;
-  size_t q = src.find('?');
-  if (q != std::string::npos) {
-    if (src.substr(q + 1).rfind("versionId=", 0) == 0 && src.substr(q + 11) != "null") {
-      return S3Error::Of("NotImplemented", "Object versions are not supported yet");
-    }
-    src = src.substr(0, q);
-  }
-  auto decoded = UrlDecode(src);
-  if (!decoded) return S3Error::Of("InvalidArgument", "Invalid copy source encoding");
-  std::string s = *decoded;
-  if (!s.empty() && s[0] == '/') s = s.substr(1);
-  size_t slash = s.find('/');
-  if (slash == std::string::npos || slash == 0 || slash + 1 == s.size()) {
-    return S3Error::Of("InvalidArgument", "Copy Source must mention the source bucket and key: "
-                                          "sourcebucket/sourcekey");
-  }
-  *bucket = s.substr(0, slash);
-  *key = s.substr(slash + 1);
   return std::nullopt;
 }
 

@@ -62,9 +62,6 @@ S3Outcome RouteObject(S3Request& req) {
   if (m == "GET" || m == "HEAD") {
     if (upload && m == "GET") return ListParts(req);
     if (tagging && m == "GET") return GetObjectTagging(req);
-    if (req.HasQuery("partNumber")) {
-      return S3Error::Of("NotImplemented", "GET with partNumber is not implemented yet.");
-    }
     return GetObject(req);
   }
   if (m == "DELETE") {

@@ -39,6 +39,10 @@ std::string_view ChecksumHeaderName(ChecksumAlgorithm algorithm) {
   return "";
 }
 
+std::string_view ChecksumAlgorithmName(ChecksumAlgorithm algorithm) {
+  return ChecksumHeaderName(algorithm).substr(sizeof("x-amz-checksum-") - 1);
+}
+
 size_t ChecksumSize(ChecksumAlgorithm algorithm) {
   switch (algorithm) {
     case ChecksumAlgorithm::kSha1:

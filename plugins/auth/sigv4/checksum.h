@@ -19,6 +19,8 @@ enum class ChecksumAlgorithm { kCrc32, kCrc32c, kSha1, kSha256 };
 std::optional<ChecksumAlgorithm> ChecksumFromHeader(std::string_view name);
 // The lowercase header name, e.g. "x-amz-checksum-crc32c".
 std::string_view ChecksumHeaderName(ChecksumAlgorithm algorithm);
+// The algorithm's short name as the core records it: "crc32", "crc32c", "sha1", "sha256".
+std::string_view ChecksumAlgorithmName(ChecksumAlgorithm algorithm);
 // The raw digest length: 4 for CRCs, 20 for SHA-1, 32 for SHA-256.
 size_t ChecksumSize(ChecksumAlgorithm algorithm);
 

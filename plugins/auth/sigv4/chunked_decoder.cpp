@@ -224,4 +224,18 @@ Status AwsChunkedDecoder::Finish() {
   return Status::Ok();
 }
 
+bool AwsChunkedDecoder::VerifiedChecksum(std::string* algorithm, std::string* base64) const {
+  if (options_.trailer_checksum && trailer_checksum_value_) {
+    *algorithm = ChecksumAlgorithmName(*options_.trailer_checksum);
+    *base64 = *trailer_checksum_value_;
+    return true;
+  }
+  if (options_.header_checksum) {
+    *algorithm = ChecksumAlgorithmName(options_.header_checksum->algorithm);
+    *base64 = options_.header_checksum->base64;
+    return true;
+  }
+  return false;
+}
+
 }  // namespace cairn::sigv4

@@ -46,6 +46,7 @@ class AwsChunkedDecoder : public BodyDecoder {
 
   Status Feed(const uint8_t* raw, size_t size, std::string* out) override;
   Status Finish() override;
+  bool VerifiedChecksum(std::string* algorithm, std::string* base64) const override;
 
  private:
   enum class State { kChunkHeader, kChunkData, kChunkDataEnd, kFinalLine, kTrailer, kDone };

@@ -27,4 +27,11 @@ Status PlainBodyDecoder::Finish() {
   return Status::Ok();
 }
 
+bool PlainBodyDecoder::VerifiedChecksum(std::string* algorithm, std::string* base64) const {
+  if (!expected_checksum_) return false;
+  *algorithm = ChecksumAlgorithmName(expected_checksum_->algorithm);
+  *base64 = expected_checksum_->base64;
+  return true;
+}
+
 }  // namespace cairn::sigv4

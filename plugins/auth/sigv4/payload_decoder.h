@@ -21,6 +21,7 @@ class PlainBodyDecoder : public BodyDecoder {
 
   Status Feed(const uint8_t* raw, size_t size, std::string* out) override;
   Status Finish() override;
+  bool VerifiedChecksum(std::string* algorithm, std::string* base64) const override;
 
  private:
   std::optional<std::string> expected_sha256_hex_;

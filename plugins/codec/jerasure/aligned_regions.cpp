@@ -34,7 +34,8 @@ Status RunStaged(const StripeRegions& stripe, size_t begin, size_t end, const Re
       std::min(RoundUp(end - begin, kWord),
                std::max(kMinChunk, kStageBudget / count / kSimdAlign * kSimdAlign));
   const size_t stride = RoundUp(chunk, kSimdAlign);
-  // Zero-initialized so that a padded tail reads zeros; the op's padding output is dropped.
+  // Padding past a chunk's real bytes holds zeros or an earlier chunk's bytes. Either is fine:
+  // GF(2^8) coding works byte by byte, so padding only reaches padding outputs, never copied out.
   std::vector<uint8_t> scratch(stride * count + kSimdAlign);
   const uintptr_t base = reinterpret_cast<uintptr_t>(scratch.data());
   uint8_t* aligned = scratch.data() + (RoundUp(base, kSimdAlign) - base);

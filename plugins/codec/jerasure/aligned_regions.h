@@ -2,7 +2,8 @@
 // alignment.
 //
 // Jerasure and gf-complete put two demands on the buffers they are given, and gf-complete does
-// not report a violation as an error: it prints and calls exit(1), taking the server down.
+// not report a violation as an error: it prints and fails an assert() (exit(1) in some
+// versions), taking the server down.
 // - sizes must be a multiple of sizeof(long) (Jerasure's documented contract);
 // - every source and destination of a GF(2^8) region multiply must have the same address modulo
 //   16 (gf-complete's SIMD kernels), which caller blocks cut from one buffer at odd offsets do

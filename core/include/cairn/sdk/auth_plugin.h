@@ -58,9 +58,23 @@ struct AuthGlue {
     } catch (...) {
     }
   }
+  static int32_t BodyChecksum(void* decoder, char* algorithm, size_t algorithm_cap, char* value,
+                              size_t value_cap) noexcept {
+    try {
+      std::string alg, b64;
+      if (!static_cast<BodyDecoder*>(decoder)->VerifiedChecksum(&alg, &b64)) {
+        return CAIRN_NOT_FOUND;
+      }
+      CopyField(algorithm, algorithm_cap, alg);
+      CopyField(value, value_cap, b64);
+      return CAIRN_OK;
+    } catch (...) {
+      return CAIRN_INTERNAL;
+    }
+  }
   static const cairn_auth_vtable* VTable() {
     static const cairn_auth_vtable vt = {sizeof(cairn_auth_vtable), &Authenticate, &BodyFeed,
-                                         &BodyFinish, &BodyFree};
+                                         &BodyFinish, &BodyFree, &BodyChecksum};
     return &vt;
   }
 };
