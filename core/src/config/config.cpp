@@ -3,6 +3,7 @@
 #include <filesystem>
 #include <functional>
 #include <map>
+#include <regex>
 #include <fstream>
 #include <sstream>
 
@@ -48,6 +49,38 @@ KeyReader StringArray(const Config& c, std::vector<std::string>* out) {
     for (const toml::node& e : *arr) {
       if (!e.is_string()) return Invalid(c, e, key, "expected an array of strings");
       out->push_back(*e.value<std::string>());
+    }
+    return Status::Ok();
+  };
+}
+
+Status ReadTable(const Config& c, const toml::table& table, const std::string& prefix,
+                 const std::map<std::string, KeyReader>& readers);
+
+// [storage.classes.<NAME>] tables.
+KeyReader StorageClasses(const Config& c, std::map<std::string, StorageClassConfig>* out) {
+  return [&c, out](const toml::node& n, const std::string& key) -> Status {
+    const toml::table* t = n.as_table();
+    if (t == nullptr) return Invalid(c, n, key, "expected [storage.classes.<NAME>] tables");
+    for (const auto& [name, sub] : *t) {
+      std::string k = key + "." + std::string(name.str());
+      if (!sub.is_table()) return Invalid(c, sub, k, "expected a table");
+      static const std::regex kName("^[A-Z][A-Z0-9_]{0,63}$");
+      if (!std::regex_match(std::string(name.str()), kName)) {
+        return Invalid(c, sub, k, "storage class names are upper case, like STANDARD or COLD");
+      }
+      StorageClassConfig sc;
+      CAIRN_RETURN_IF_ERROR(ReadTable(c, *sub.as_table(), k + ".",
+                                      {{"codec", String(c, &sc.codec)},
+                                       {"data_shards", Int(c, &sc.data_shards, 1, 64)},
+                                       {"parity_shards", Int(c, &sc.parity_shards, 0, 32)},
+                                       {"write_quorum", Int(c, &sc.write_quorum, 0, 96)}}));
+      if (sc.write_quorum > sc.data_shards + sc.parity_shards ||
+          (sc.write_quorum > 0 && sc.write_quorum < sc.data_shards)) {
+        return Invalid(c, sub, k + ".write_quorum", "must be between data_shards and "
+                                                      "data_shards + parity_shards");
+      }
+      (*out)[std::string(name.str())] = sc;
     }
     return Status::Ok();
   };
@@ -129,7 +162,13 @@ Status Validate(Config& c) {
            {"parity_shards", Int(c, &st.parity_shards, 0, 32)},
            {"block_size", Int(c, &st.block_size, 4096, 16 << 20)},
            {"chunk_size", Int(c, &st.chunk_size, 1 << 20, 1ll << 30)},
-           {"placement_policy", String(c, &st.placement_policy)}}));
+           {"placement_policy", String(c, &st.placement_policy)},
+           {"write_quorum", Int(c, &st.write_quorum, 0, 96)},
+           {"scrub_interval_seconds", Int(c, &st.scrub_interval_seconds, 0, 1ll << 40)},
+           {"scrub_bytes_per_second", Int(c, &st.scrub_bytes_per_second, 0, 1ll << 40)},
+           {"orphan_grace_seconds", Int(c, &st.orphan_grace_seconds, 0, 1ll << 40)},
+           {"repair_interval_seconds", Int(c, &st.repair_interval_seconds, 1, 1ll << 30)},
+           {"classes", StorageClasses(c, &st.classes)}}));
     } else if (key == "meta") {
       CAIRN_RETURN_IF_ERROR(ReadEngineTable(c, *t, "meta", &c.meta_engine));
     } else if (key == "transport") {
@@ -147,10 +186,28 @@ Status Validate(Config& c) {
       return Invalid(c, node, key, "unknown section");
     }
   }
-  if (st.chunk_size < st.block_size * st.data_shards) {
-    return Status::InvalidArgument(c.path + ": storage.chunk_size must hold at least one stripe "
-                                   "(data_shards * block_size bytes)");
+  if (st.write_quorum > st.data_shards + st.parity_shards ||
+      (st.write_quorum > 0 && st.write_quorum < st.data_shards)) {
+    return Status::InvalidArgument(c.path + ": storage.write_quorum must be between data_shards "
+                                   "and data_shards + parity_shards");
   }
+  if (st.classes.count("STANDARD") == 0) {
+    st.classes["STANDARD"] = {st.codec, st.data_shards, st.parity_shards, st.write_quorum};
+  }
+  for (const auto& [name, sc] : st.classes) {
+    if (st.chunk_size < st.block_size * sc.data_shards) {
+      // Point at chunk_size when the file sets it, else at whatever made the stripe larger.
+      const toml::node* where = root.at_path("storage.chunk_size").node();
+      if (where == nullptr) where = root.at_path("storage.block_size").node();
+      if (where == nullptr) where = root.at_path("storage").node();
+      std::string what = "must hold at least one stripe of class " + name +
+                         " (data_shards * block_size = " +
+                         std::to_string(st.block_size * sc.data_shards) + " bytes)";
+      if (where == nullptr) return Status::InvalidArgument(c.path + ": storage.chunk_size: " + what);
+      return Invalid(c, *where, "storage.chunk_size", what);
+    }
+  }
+
   return Status::Ok();
 }
 

@@ -7,6 +7,7 @@
 #include <toml++/toml.h>
 
 #include <cstdint>
+#include <map>
 #include <memory>
 #include <string>
 #include <vector>
@@ -26,6 +27,19 @@ struct ServerConfig {
   int64_t max_queued = 256;
 };
 
+// How objects of one storage class are erasure-coded.
+struct StorageClassConfig {
+  std::string codec = "isal";
+  int64_t data_shards = 6;
+  int64_t parity_shards = 3;
+  int64_t write_quorum = 0;  // shards that must be durable for a PUT to succeed; 0 = k+1
+  // The quorum actually required, capped at k+m.
+  int64_t Quorum() const {
+    int64_t q = write_quorum > 0 ? write_quorum : data_shards + 1;
+    return q > data_shards + parity_shards ? data_shards + parity_shards : q;
+  }
+};
+
 struct StorageConfig {
   std::string codec = "isal";
   int64_t data_shards = 6;
@@ -33,6 +47,15 @@ struct StorageConfig {
   int64_t block_size = 1 << 20;        // bytes per shard block (the unit of checksums)
   int64_t chunk_size = 64ll << 20;     // object bytes per chunk (one shard file per drive)
   std::string placement_policy = "../scripts/lua/placement.lua";  // relative to the config file
+  int64_t write_quorum = 0;  // for STANDARD; 0 = k+1
+  // Storage classes by name. STANDARD comes from codec/data_shards/parity_shards/write_quorum
+  // above unless [storage.classes.STANDARD] overrides it.
+  std::map<std::string, StorageClassConfig> classes;
+  // Scrubbing: verify every shard block, rebuild what is missing or corrupt, remove orphans.
+  int64_t scrub_interval_seconds = 7 * 86400;  // 0: only on demand (cairn admin scrub)
+  int64_t scrub_bytes_per_second = 64ll << 20;  // read rate limit; 0: unlimited
+  int64_t orphan_grace_seconds = 3600;  // unreferenced shards younger than this are kept
+  int64_t repair_interval_seconds = 10;  // how often the repair queue is drained
 };
 
 struct StaticCredential {

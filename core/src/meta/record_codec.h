@@ -42,7 +42,7 @@ class RecordReader {
  public:
   explicit RecordReader(std::string_view in) : in_(in) {}
   bool ok() const { return ok_; }
-  // True when every byte was read: fields appended by later versions read as defaults.
+  // True when every byte was read.
   bool AtEnd() const { return pos_ >= in_.size(); }
   uint64_t U64() {
     uint64_t v = 0;

@@ -7,7 +7,8 @@ namespace {
 
 // Record type tags; the version byte follows.
 constexpr char kBucket = 'B', kObject = 'O', kUpload = 'U', kPart = 'P';
-constexpr char kVersion = 1;
+// Version 2 appended the additional checksum fields; version 1 records still decode.
+constexpr char kVersion = 2;
 
 RecordWriter Begin(char type) {
   RecordWriter w;
@@ -16,17 +17,21 @@ RecordWriter Begin(char type) {
   return w;
 }
 
-Status Open(std::string_view in, char type, RecordReader* r) {
-  if (in.size() < 2 || in[0] != type || in[1] != kVersion) {
+// Returns the record's version through *version.
+Status Open(std::string_view in, char type, RecordReader* r, int* version = nullptr) {
+  if (in.size() < 2 || in[0] != type || in[1] < 1 || in[1] > kVersion) {
     return Status::Corruption(std::string("unknown metadata record format (expected type ") +
-                              type + " version 1)");
+                              type + " version 1 or 2)");
   }
+  if (version != nullptr) *version = in[1];
   *r = RecordReader(in.substr(2));
   return Status::Ok();
 }
 
 Status Done(const RecordReader& r) {
-  return r.ok() ? Status::Ok() : Status::Corruption("truncated metadata record");
+  if (!r.ok()) return Status::Corruption("truncated metadata record");
+  if (!r.AtEnd()) return Status::Corruption("trailing bytes after a metadata record");
+  return Status::Ok();
 }
 
 void Put(RecordWriter& w, const Segment& s) {
@@ -78,6 +83,7 @@ std::string Encode(const BucketRecord& r) {
 Status Decode(std::string_view in, BucketRecord* out) {
   RecordReader r("");
   CAIRN_RETURN_IF_ERROR(Open(in, kBucket, &r));
+  *out = BucketRecord{};
   out->owner = r.Str();
   out->created_ms = r.I64();
   out->region = r.Str();
@@ -103,7 +109,9 @@ std::string Encode(const ObjectRecord& o) {
 
 Status Decode(std::string_view in, ObjectRecord* o) {
   RecordReader r("");
-  CAIRN_RETURN_IF_ERROR(Open(in, kObject, &r));
+  int version = 0;
+  CAIRN_RETURN_IF_ERROR(Open(in, kObject, &r, &version));
+  *o = ObjectRecord{};
   o->size = r.U64();
   o->etag = r.Str();
   o->modified_ms = r.I64();
@@ -115,7 +123,7 @@ Status Decode(std::string_view in, ObjectRecord* o) {
   uint64_t n = r.U64();
   o->segments.clear();
   for (uint64_t i = 0; r.ok() && i < n; ++i) o->segments.push_back(GetSegment(r));
-  if (!r.AtEnd()) {
+  if (version >= 2) {
     o->checksum_algorithm = r.Str();
     o->checksum = r.Str();
   }
@@ -136,14 +144,16 @@ std::string Encode(const UploadRecord& u) {
 
 Status Decode(std::string_view in, UploadRecord* u) {
   RecordReader r("");
-  CAIRN_RETURN_IF_ERROR(Open(in, kUpload, &r));
+  int version = 0;
+  CAIRN_RETURN_IF_ERROR(Open(in, kUpload, &r, &version));
+  *u = UploadRecord{};
   u->key = r.Str();
   u->owner = r.Str();
   u->initiated_ms = r.I64();
   u->storage_class = r.Str();
   u->headers = r.Pairs();
   u->tags = r.Pairs();
-  if (!r.AtEnd()) u->checksum_algorithm = r.Str();
+  if (version >= 2) u->checksum_algorithm = r.Str();
   return Done(r);
 }
 
@@ -160,12 +170,14 @@ std::string Encode(const PartRecord& p) {
 
 Status Decode(std::string_view in, PartRecord* p) {
   RecordReader r("");
-  CAIRN_RETURN_IF_ERROR(Open(in, kPart, &r));
+  int version = 0;
+  CAIRN_RETURN_IF_ERROR(Open(in, kPart, &r, &version));
+  *p = PartRecord{};
   p->number = r.U64();
   p->etag = r.Str();
   p->modified_ms = r.I64();
   p->segment = GetSegment(r);
-  if (!r.AtEnd()) {
+  if (version >= 2) {
     p->checksum_algorithm = r.Str();
     p->checksum = r.Str();
   }

@@ -1,6 +1,7 @@
 // The metadata records of the S3 model and their encodings (see keys.h for where they live).
 // Each record starts with its type byte and format version; Decode refuses anything else
-// with Corruption, so a format change is always a new version, never a silent misread.
+// (and truncated or trailing bytes) with Corruption, so a format change is always a new
+// version, never a silent misread. Version 2 added the checksum fields; version 1 decodes.
 #pragma once
 
 #include <cstdint>

@@ -1,5 +1,7 @@
 #include "plugin/plugin_registry.h"
 
+#include <dlfcn.h>
+
 #include <algorithm>
 #include <filesystem>
 
@@ -80,6 +82,9 @@ Status PluginRegistry::LoadFile(const std::string& path) {
     }
   }
   plugin->info = info;
+  // Pin the accepted library for the life of the process: instances, vtables and strings it
+  // handed out may outlive the registry (boost's shared_library would dlclose on destruction).
+  dlopen(path.c_str(), RTLD_NOW | RTLD_NOLOAD | RTLD_NODELETE);
   plugins_.push_back(std::move(plugin));
   return Status::Ok();
 }

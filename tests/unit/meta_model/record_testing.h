@@ -1,0 +1,145 @@
+// Sample records for the encoding tests: one with every field set to something awkward
+// (unicode and binary header values, embedded NULs, extreme integers, many chunks), one with
+// every field left at its default; and field-by-field comparisons that name what differs.
+#pragma once
+
+#include <gtest/gtest.h>
+
+#include <cstdint>
+#include <limits>
+#include <string>
+
+#include "meta/records.h"
+
+namespace cairn::testing {
+
+inline Segment SampleSegment(const std::string& data_id, int chunks) {
+  Segment s;
+  s.data_id = data_id;
+  s.codec = "isal-rs/1";
+  s.k = 6;
+  s.m = 3;
+  s.block_size = 1 << 20;
+  s.chunk_size = 64ull << 20;
+  for (int i = 0; i < chunks; ++i) {
+    ChunkLayout c;
+    c.size = (i + 1 == chunks) ? 12345 : s.chunk_size;
+    for (uint32_t d = 0; d < s.k + s.m; ++d) {
+      c.drives.push_back("node-" + std::to_string(d % 3) + "/drive" + std::to_string(d));
+    }
+    s.size += c.size;
+    s.chunks.push_back(std::move(c));
+  }
+  return s;
+}
+
+inline Pairs AwkwardHeaders() {
+  return {{"content-type", "text/plain; charset=utf-8"},
+          {"content-disposition", "attachment; filename=\"r\xc3\xa9sum\xc3\xa9 \xe6\x97\xa5.pdf\""},
+          {"x-amz-meta-binary", std::string("\0\x01\x80\xfe\xff", 5)},
+          {"x-amz-meta-empty", ""},
+          {"x-amz-meta-\xf0\x9f\x98\x80", "\xf0\x9f\x98\x80"},
+          {"content-type", "duplicate names are kept in order"}};
+}
+
+inline ObjectRecord FullObject() {
+  ObjectRecord o;
+  o.size = std::numeric_limits<uint64_t>::max();
+  o.etag = "9b2cf535f27731c974343645a3985328-3";
+  o.modified_ms = -1;  // before the epoch: negative values must survive
+  o.owner = "owner \xe2\x9c\x93";
+  o.storage_class = "REDUCED_REDUNDANCY";
+  o.headers = AwkwardHeaders();
+  o.tags = {{"project", "cairn"}, {"\xc3\xa9t\xc3\xa9", ""}, {"", "empty key"}};
+  o.parts_count = std::numeric_limits<uint32_t>::max();
+  o.segments = {SampleSegment("d0", 4), SampleSegment(std::string("d\0\xff", 3), 1), Segment{}};
+  o.checksum_algorithm = "crc32c";
+  o.checksum = "yZRlqg==-3";
+  return o;
+}
+
+inline BucketRecord FullBucket() {
+  return BucketRecord{"owner-\xe6\x97\xa5", std::numeric_limits<int64_t>::min(), "eu-west-3"};
+}
+
+inline UploadRecord FullUpload() {
+  UploadRecord u;
+  u.key = std::string("dir/caf\xc3\xa9\x01/\x7f", 12);
+  u.owner = "alice";
+  u.initiated_ms = std::numeric_limits<int64_t>::max();
+  u.storage_class = "GLACIER";
+  u.headers = AwkwardHeaders();
+  u.tags = {{"k", "v"}};
+  u.checksum_algorithm = "sha256";
+  return u;
+}
+
+inline PartRecord FullPart() {
+  PartRecord p;
+  p.number = 10000;
+  p.etag = "5d41402abc4b2a76b9719d911017c592";
+  p.modified_ms = 1700000000123;
+  p.segment = SampleSegment("part-data", 3);
+  p.checksum_algorithm = "sha1";
+  p.checksum = "qvTGHdzF6KLavt4PO0gs2a6pQ00=";
+  return p;
+}
+
+inline void ExpectSame(const Segment& a, const Segment& b, const std::string& where) {
+  EXPECT_EQ(a.data_id, b.data_id) << where;
+  EXPECT_EQ(a.size, b.size) << where;
+  EXPECT_EQ(a.codec, b.codec) << where;
+  EXPECT_EQ(a.k, b.k) << where;
+  EXPECT_EQ(a.m, b.m) << where;
+  EXPECT_EQ(a.block_size, b.block_size) << where;
+  EXPECT_EQ(a.chunk_size, b.chunk_size) << where;
+  ASSERT_EQ(a.chunks.size(), b.chunks.size()) << where;
+  for (size_t i = 0; i < a.chunks.size(); ++i) {
+    EXPECT_EQ(a.chunks[i].size, b.chunks[i].size) << where << " chunk " << i;
+    EXPECT_EQ(a.chunks[i].drives, b.chunks[i].drives) << where << " chunk " << i;
+  }
+}
+
+inline void ExpectSame(const BucketRecord& a, const BucketRecord& b) {
+  EXPECT_EQ(a.owner, b.owner);
+  EXPECT_EQ(a.created_ms, b.created_ms);
+  EXPECT_EQ(a.region, b.region);
+}
+
+inline void ExpectSame(const ObjectRecord& a, const ObjectRecord& b) {
+  EXPECT_EQ(a.size, b.size);
+  EXPECT_EQ(a.etag, b.etag);
+  EXPECT_EQ(a.modified_ms, b.modified_ms);
+  EXPECT_EQ(a.owner, b.owner);
+  EXPECT_EQ(a.storage_class, b.storage_class);
+  EXPECT_EQ(a.headers, b.headers);
+  EXPECT_EQ(a.tags, b.tags);
+  EXPECT_EQ(a.parts_count, b.parts_count);
+  ASSERT_EQ(a.segments.size(), b.segments.size());
+  for (size_t i = 0; i < a.segments.size(); ++i) {
+    ExpectSame(a.segments[i], b.segments[i], "segment " + std::to_string(i));
+  }
+  EXPECT_EQ(a.checksum_algorithm, b.checksum_algorithm);
+  EXPECT_EQ(a.checksum, b.checksum);
+}
+
+inline void ExpectSame(const UploadRecord& a, const UploadRecord& b) {
+  EXPECT_EQ(a.key, b.key);
+  EXPECT_EQ(a.owner, b.owner);
+  EXPECT_EQ(a.initiated_ms, b.initiated_ms);
+  EXPECT_EQ(a.storage_class, b.storage_class);
+  EXPECT_EQ(a.headers, b.headers);
+  EXPECT_EQ(a.tags, b.tags);
+  EXPECT_EQ(a.checksum_algorithm, b.checksum_algorithm);
+}
+
+inline void ExpectSame(const PartRecord& a, const PartRecord& b) {
+  EXPECT_EQ(a.number, b.number);
+  EXPECT_EQ(a.etag, b.etag);
+  EXPECT_EQ(a.modified_ms, b.modified_ms);
+  ExpectSame(a.segment, b.segment, "segment");
+  EXPECT_EQ(a.checksum_algorithm, b.checksum_algorithm);
+  EXPECT_EQ(a.checksum, b.checksum);
+}
+
+}  // namespace cairn::testing
