@@ -41,15 +41,30 @@ Result<std::vector<std::string>> DataPath::Place(const WriteParams& p, uint32_t 
   req.chunk = chunk;
   req.k = static_cast<int>(p.k);
   req.m = static_cast<int>(p.m);
+  auto placed = placement_.Place(req, drives);
+  if (placed.ok() || placed.status().code() != CAIRN_UNAVAILABLE) return placed;
+  // Too few healthy drives for k+m distinct ones: if a write quorum is still reachable, place
+  // as if every drive were healthy; shards bound for the sick ones fail and go to repair.
+  size_t healthy = 0;
+  for (auto& d : drives) {
+    healthy += d.healthy;
+    d.healthy = true;
+  }
+  if (healthy < p.quorum) {
+    return Status::Unavailable("not enough healthy drives for the write quorum: need " +
+                               std::to_string(p.quorum) + ", have " + std::to_string(healthy));
+  }
   return placement_.Place(req, drives);
 }
 
-Result<Segment> DataPath::Write(const WriteParams& p, PayloadSource& src, Digest* md5) {
+Result<Segment> DataPath::Write(const WriteParams& p, PayloadSource& src, Digest* md5,
+                                bool* degraded) {
   auto coder_or = Coder(p.codec, p.k, p.m);
   if (!coder_or.ok()) return coder_or.status();
   const ErasureCoder& coder = *coder_or.value();
   const uint32_t n = p.k + p.m;
   const uint64_t stripe_data = static_cast<uint64_t>(p.k) * p.block_size;
+  if (degraded != nullptr) *degraded = false;
 
   Segment seg;
   seg.data_id = RandomHex(16);
@@ -86,12 +101,35 @@ Result<Segment> DataPath::Write(const WriteParams& p, PayloadSource& src, Digest
       return fail(Status::Unavailable("not enough healthy drives: need " + std::to_string(n) +
                                       ", placement returned " + std::to_string(drives->size())));
     }
-    std::vector<std::unique_ptr<ShardWriter>> writers;
+    // A shard that fails is dropped (its writer aborted); the chunk stands if a quorum remains.
+    std::vector<std::unique_ptr<ShardWriter>> writers(n);
+    Status first_error;
+    auto drop = [&](uint32_t i, const Status& st) {
+      LogWarn("data", "shard " + ShardName(seg.data_id, chunk, i) + " on drive " +
+                          drives.value()[i] + " failed: " + st.ToString());
+      if (first_error.ok()) first_error = st;
+      writers[i].reset();
+    };
+    auto alive = [&] {
+      uint32_t a = 0;
+      for (const auto& w : writers) a += w != nullptr;
+      return a;
+    };
+    auto quorum_lost = [&] {
+      return Status::Unavailable("write quorum not met: " + std::to_string(alive()) + " of " +
+                                 std::to_string(n) + " shards writable, " +
+                                 std::to_string(p.quorum) + " needed (first failure: " +
+                                 first_error.ToString() + ")");
+    };
     for (uint32_t i = 0; i < n; ++i) {
       auto w = transport_.OpenWriter({drives.value()[i], ShardName(seg.data_id, chunk, i)});
-      if (!w.ok()) return fail(w.status());
-      writers.push_back(std::move(w.value()));
+      if (w.ok()) {
+        writers[i] = std::move(w.value());
+      } else {
+        drop(i, w.status());
+      }
     }
+    if (alive() < p.quorum) return fail(quorum_lost());
 
     uint64_t chunk_bytes = 0;
     uint64_t stripe_bytes = got.value();
@@ -103,12 +141,14 @@ Result<Segment> DataPath::Write(const WriteParams& p, PayloadSource& src, Digest
       Status st = coder.Encode(data_ptrs.data(), parity_ptrs.data(), blen);
       if (!st.ok()) return fail(st);
       for (uint32_t i = 0; i < n; ++i) {
+        if (writers[i] == nullptr) continue;
         const uint8_t* block = i < p.k ? data_ptrs[i] : parity_ptrs[i - p.k];
         std::string sum = Digest::Sha256Of(block, blen);
         st = writers[i]->Append(block, blen);
         if (st.ok()) st = writers[i]->Append(reinterpret_cast<const uint8_t*>(sum.data()), sum.size());
-        if (!st.ok()) return fail(st);
+        if (!st.ok()) drop(i, st);
       }
+      if (alive() < p.quorum) return fail(quorum_lost());
       chunk_bytes += stripe_bytes;
       if (stripe_bytes < want) {
         eof = true;
@@ -126,18 +166,32 @@ Result<Segment> DataPath::Write(const WriteParams& p, PayloadSource& src, Digest
     }
 
     // The fsyncs dominate: commit the shards of the chunk in parallel.
-    std::vector<std::future<Status>> commits;
-    for (auto& w : writers) {
-      commits.push_back(std::async(std::launch::async, [&w] { return w->Commit(); }));
+    std::vector<std::future<Status>> commits(n);
+    for (uint32_t i = 0; i < n; ++i) {
+      if (writers[i] == nullptr) continue;
+      commits[i] = std::async(std::launch::async, [&w = writers[i]] { return w->Commit(); });
     }
-    Status first_error;
-    for (auto& f : commits) {
-      Status st = f.get();
-      if (!st.ok() && first_error.ok()) first_error = st;
+    uint32_t durable = 0;
+    for (uint32_t i = 0; i < n; ++i) {
+      if (!commits[i].valid()) continue;
+      Status st = commits[i].get();
+      if (st.ok()) {
+        ++durable;
+      } else {
+        LogWarn("data", "shard " + ShardName(seg.data_id, chunk, i) + " on drive " +
+                            drives.value()[i] + " failed to commit: " + st.ToString());
+        if (first_error.ok()) first_error = st;
+      }
     }
     seg.chunks.push_back({chunk_bytes, std::move(drives.value())});
     seg.size += chunk_bytes;
-    if (!first_error.ok()) return fail(first_error);
+    if (durable < p.quorum) {
+      return fail(Status::Unavailable("write quorum not met: " + std::to_string(durable) +
+                                      " of " + std::to_string(n) + " shards durable, " +
+                                      std::to_string(p.quorum) + " needed (first failure: " +
+                                      first_error.ToString() + ")"));
+    }
+    if (durable < n && degraded != nullptr) *degraded = true;
   }
   return seg;
 }

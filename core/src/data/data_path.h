@@ -5,6 +5,7 @@
 // replaces. Thread-safe.
 #pragma once
 
+#include <functional>
 #include <map>
 #include <memory>
 #include <mutex>
@@ -28,6 +29,7 @@ struct WriteParams {
   std::string codec;           // plugin stable name, e.g. "isal-rs/1"
   uint32_t k = 6;
   uint32_t m = 3;
+  uint32_t quorum = 7;  // shards per chunk that must be durable (k <= quorum <= k+m)
   uint32_t block_size = 1 << 20;
   uint64_t chunk_size = 64ull << 20;
 };
@@ -38,14 +40,37 @@ class DataPath {
   DataPath(Transport& transport, std::map<std::string, Codec*> codecs, policy::PlacementPolicy& placement)
       : transport_(transport), codecs_(std::move(codecs)), placement_(placement) {}
 
-  // Streams `src` to shards; `md5` (optional) receives every payload byte.
-  Result<Segment> Write(const WriteParams& params, PayloadSource& src, Digest* md5);
+  // Streams `src` to shards; `md5` (optional) receives every payload byte. A chunk succeeds
+  // when at least params.quorum of its shards are durable; *degraded (optional) is set when
+  // some shard is missing, and the caller must queue the segment for repair.
+  Result<Segment> Write(const WriteParams& params, PayloadSource& src, Digest* md5,
+                        bool* degraded = nullptr);
   // Streams [offset, offset+length) of the segment into sink, verifying every block it reads.
   // `what` names the object in logs.
   Status Read(const Segment& segment, uint64_t offset, uint64_t length, const PayloadSink& sink,
               const std::string& what);
   // Removes the segment's shard files, best effort: leftovers are orphans for the scrubber.
   void Delete(const Segment& segment);
+
+  struct RepairReport {
+    uint64_t shards_checked = 0;
+    uint64_t shards_repaired = 0;
+    uint64_t bytes_verified = 0;
+    uint32_t chunks_lost = 0;  // chunks with more than m bad shards: not rebuildable
+    bool relocated = false;    // a shard moved to another drive: *segment changed
+  };
+  // Checks every shard of the segment -- with `verify`, by reading and checksumming every
+  // block; otherwise by its presence and size -- and rebuilds the missing or corrupt ones from
+  // the survivors, onto the same drive when it is healthy, else onto another healthy drive not
+  // already holding a shard of the chunk (updating segment->chunks[].drives). `throttle` is
+  // called with the bytes about to be read (the scrubber's rate limit). `what` names the
+  // object in logs.
+  Result<RepairReport> Repair(Segment* segment, bool verify,
+                              const std::function<void(uint64_t)>& throttle,
+                              const std::string& what);
+
+  // The drives the transport serves, with their health.
+  Status Drives(std::vector<DriveInfo>* out) { return transport_.Drives(out); }
 
   static std::string ShardName(const std::string& data_id, size_t chunk, size_t shard);
 
@@ -56,6 +81,9 @@ class DataPath {
   // when needed. blocks has k+m buffers of block_size bytes.
   Status ReadStripe(const Segment& seg, size_t chunk, uint64_t stripe, uint32_t first,
                     uint32_t last, std::vector<std::string>& blocks, const std::string& what);
+
+  // Reads and verifies block `stripe` of shard i of a chunk into out (blen bytes).
+  Status ReadBlock(const Segment& seg, size_t chunk, uint32_t shard, uint64_t stripe, uint8_t* out);
 
   Transport& transport_;
   std::map<std::string, Codec*> codecs_;

@@ -30,6 +30,8 @@ std::string Part(std::string_view upload_id, uint32_t part_number) {
 
 std::string PartPrefix(std::string_view upload_id) { return "p/" + std::string(upload_id) + "/"; }
 
+std::string Repair(std::string_view data_id) { return "q/" + std::string(data_id); }
+
 std::string PrefixEnd(std::string_view prefix) {
   std::string end(prefix);
   while (!end.empty()) {

@@ -5,6 +5,8 @@
 //   o/<bucket>/<key>                 the current object (its record holds the manifest)
 //   u/<bucket>/<key>\0<upload id>    an in-progress multipart upload
 //   p/<upload id>/<part, 5 digits>   an uploaded part
+//   q/<data id>                      repair queue: a segment written without every shard; the
+//                                    value is the key of the record holding the segment
 // Bucket names never contain '/', so "o/<bucket>/" is exactly the bucket's keyspace, and keys
 // inside it order bytewise, which is S3's listing order (UTF-8 binary).
 #pragma once
@@ -23,6 +25,10 @@ std::string Upload(std::string_view bucket, std::string_view key, std::string_vi
 std::string UploadPrefix(std::string_view bucket);
 std::string Part(std::string_view upload_id, uint32_t part_number);
 std::string PartPrefix(std::string_view upload_id);
+std::string Repair(std::string_view data_id);
+inline constexpr std::string_view kRepairPrefix = "q/";
+inline constexpr std::string_view kObjectFamily = "o/";
+inline constexpr std::string_view kPartFamily = "p/";
 
 // The smallest key greater than every key starting with `prefix` ("" when there is none,
 // which Scan reads as "unbounded").

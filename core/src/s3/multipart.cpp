@@ -95,7 +95,7 @@ namespace {
 
 // Publishes a part (re-uploading a number replaces it and frees the replaced part's shards).
 // On failure the new part's shards are freed.
-S3Outcome StorePart(S3Request& req, const PartRecord& part) {
+S3Outcome StorePart(S3Request& req, const PartRecord& part, bool degraded) {
   const std::string id = req.Query("uploadId");
   const std::string part_key = keys::Part(id, part.number);
   for (int attempt = 0; attempt < 100; ++attempt) {
@@ -111,6 +111,7 @@ S3Outcome StorePart(S3Request& req, const PartRecord& part) {
       txn.Require(part_key, TxnCondition::kNotExists);
     }
     txn.Put(part_key, Encode(part));
+    if (degraded) txn.Put(keys::Repair(part.segment.data_id), part_key);
     st = req.svc.meta.Commit(txn);
     if (st.IsConflict()) {
       if (!LoadUpload(req).ok()) {
@@ -166,7 +167,8 @@ S3Outcome UploadPartCopy(S3Request& req, const LoadedUpload& upload, uint32_t nu
   params->storage_class = upload.record.storage_class;
   ObjectSource source(req.svc.data, src->segments, first, count, src_bucket + "/" + src_key);
   Digest md5 = Digest::Md5();
-  auto segment = req.svc.data.Write(params.value(), source, &md5);
+  bool degraded = false;
+  auto segment = req.svc.data.Write(params.value(), source, &md5, &degraded);
   if (!segment.ok()) return ToS3(segment.status());
   PartRecord part{number, HexEncode(md5.Finish()), req.now_ms, std::move(segment.value())};
   if (!upload.record.checksum_algorithm.empty()) {
@@ -175,7 +177,7 @@ S3Outcome UploadPartCopy(S3Request& req, const LoadedUpload& upload, uint32_t nu
                        "UploadPartCopy into an upload with a checksum algorithm is not "
                        "implemented yet");
   }
-  if (auto e = StorePart(req, part)) return e;
+  if (auto e = StorePart(req, part, degraded)) return e;
   std::string xml = std::string("<CopyPartResult xmlns=\"") + kS3Namespace + "\">";
   XmlTag(xml, "LastModified", Iso8601(part.modified_ms));
   XmlTag(xml, "ETag", Quoted(part.etag));
@@ -210,7 +212,8 @@ S3Outcome UploadPart(S3Request& req) {
   params->storage_class = upload->record.storage_class;
 
   Digest md5 = Digest::Md5();
-  auto segment = req.svc.data.Write(params.value(), req.Body(), &md5);
+  bool degraded = false;
+  auto segment = req.svc.data.Write(params.value(), req.Body(), &md5, &degraded);
   if (!segment.ok()) return ToS3(segment.status());
   std::string digest = md5.Finish();
   PartRecord part{number, HexEncode(digest), req.now_ms, std::move(segment.value())};
@@ -230,7 +233,7 @@ S3Outcome UploadPart(S3Request& req) {
     req.svc.data.Delete(part.segment);
     return refused;
   }
-  if (auto e = StorePart(req, part)) return e;
+  if (auto e = StorePart(req, part, degraded)) return e;
   req.response.set("ETag", Quoted(part.etag));
   SetChecksumHeader(req, part.checksum_algorithm, part.checksum);
   req.SendEmpty(200);
@@ -334,6 +337,13 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
     txn.Put(object_key, Encode(rec));
     txn.Delete(keys::Upload(req.bucket, req.key, id));
     for (const auto& kv : rows) txn.Delete(kv.key);
+    // Queued repairs of the parts now belong to the object.
+    for (const auto& seg : rec.segments) {
+      std::string queued;
+      if (req.svc.meta.Get(keys::Repair(seg.data_id), &queued).ok()) {
+        txn.Put(keys::Repair(seg.data_id), object_key);
+      }
+    }
     st = req.svc.meta.Commit(txn);
     if (st.IsConflict()) {
       if (!LoadUpload(req).ok()) return S3Error::Of("NoSuchUpload");

@@ -117,7 +117,7 @@ S3Outcome ValidateTags(const Pairs& tags) {
 }
 
 S3Outcome PublishObject(Services& svc, const std::string& bucket, const std::string& key,
-                        const ObjectRecord& record) {
+                        const ObjectRecord& record, const std::vector<std::string>& repair) {
   const std::string object_key = keys::Object(bucket, key);
   const std::string value = Encode(record);
   auto abandon = [&](const S3Error& e) -> S3Outcome {
@@ -141,6 +141,7 @@ S3Outcome PublishObject(Services& svc, const std::string& bucket, const std::str
       txn.Require(object_key, TxnCondition::kNotExists);
     }
     txn.Put(object_key, value);
+    for (const auto& id : repair) txn.Put(keys::Repair(id), object_key);
     st = svc.meta.Commit(txn);
     if (st.IsConflict()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 10 ? 1 : 10));
@@ -194,9 +195,13 @@ namespace cairn {
 Result<WriteParams> NewWriteParams(const S3Request& req, const std::string& bucket,
                                    const std::string& key, uint64_t size_hint) {
   std::string sc = req.Header("x-amz-storage-class", "STANDARD");
-  if (sc != "STANDARD") {
+  auto it = req.svc.classes.find(sc);
+  if (it == req.svc.classes.end()) {
+    std::string known;
+    for (const auto& [name, _] : req.svc.classes) known += (known.empty() ? "" : ", ") + name;
     return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidStorageClass",
-                      "The storage class you specified is not valid (this server defines STANDARD)");
+                      "The storage class you specified is not valid (this server defines " +
+                          known + ")");
   }
   const StorageConfig& cfg = req.svc.config.storage;
   WriteParams p;
@@ -204,9 +209,10 @@ Result<WriteParams> NewWriteParams(const S3Request& req, const std::string& buck
   p.key = key;
   p.storage_class = sc;
   p.expected_size = size_hint;
-  p.codec = req.svc.codec;
-  p.k = static_cast<uint32_t>(cfg.data_shards);
-  p.m = static_cast<uint32_t>(cfg.parity_shards);
+  p.codec = it->second.codec;
+  p.k = it->second.k;
+  p.m = it->second.m;
+  p.quorum = it->second.quorum;
   p.block_size = static_cast<uint32_t>(cfg.block_size);
   p.chunk_size = static_cast<uint64_t>(cfg.chunk_size);
   return p;

@@ -35,8 +35,10 @@ S3Outcome ValidateTags(const Pairs& tags);
 // Publishes `record` as the current object in one metadata transaction that also requires the
 // bucket to be unchanged, then deletes the shards of the object it replaced. On failure the
 // new record's shards are deleted (nothing references them).
+// `repair` lists the data ids of segments written without every shard: they enter the repair
+// queue in the same transaction.
 S3Outcome PublishObject(Services& svc, const std::string& bucket, const std::string& key,
-                        const ObjectRecord& record);
+                        const ObjectRecord& record, const std::vector<std::string>& repair = {});
 
 // ETag, Last-Modified, Content-Type and the stored headers, tagging count, storage class.
 void SetObjectHeaders(S3Request& req, const ObjectRecord& o);

@@ -35,7 +35,8 @@ S3Outcome PutObject(S3Request& req) {
   if (!params.ok()) return ToS3(params.status());
 
   Digest md5 = Digest::Md5();
-  auto segment = req.svc.data.Write(params.value(), req.Body(), &md5);
+  bool degraded = false;
+  auto segment = req.svc.data.Write(params.value(), req.Body(), &md5, &degraded);
   if (!segment.ok()) return ToS3(segment.status());
   std::string digest = md5.Finish();
   if (want_md5 && *want_md5 != digest) {
@@ -53,7 +54,9 @@ S3Outcome PutObject(S3Request& req) {
   rec.tags = tags.value();
   rec.segments.push_back(std::move(segment.value()));
   VerifiedChecksum(req, &rec.checksum_algorithm, &rec.checksum);
-  if (auto e = PublishObject(req.svc, req.bucket, req.key, rec)) return e;
+  std::vector<std::string> repair;
+  if (degraded) repair.push_back(rec.segments[0].data_id);
+  if (auto e = PublishObject(req.svc, req.bucket, req.key, rec, repair)) return e;
   req.response.set("ETag", Quoted(rec.etag));
   SetChecksumHeader(req, rec.checksum_algorithm, rec.checksum);
   req.SendEmpty(200);
@@ -97,7 +100,8 @@ S3Outcome CopyObject(S3Request& req) {
 
   ObjectSource source(req.svc.data, src->segments, 0, src->size, src_bucket + "/" + src_key);
   Digest md5 = Digest::Md5();
-  auto segment = req.svc.data.Write(params.value(), source, &md5);
+  bool degraded = false;
+  auto segment = req.svc.data.Write(params.value(), source, &md5, &degraded);
   if (!segment.ok()) return ToS3(segment.status());
 
   ObjectRecord rec;
@@ -110,7 +114,9 @@ S3Outcome CopyObject(S3Request& req) {
   rec.headers = directive == "REPLACE" ? StoredHeaders(req) : src->headers;
   rec.tags = tags;
   rec.segments.push_back(std::move(segment.value()));
-  if (auto e = PublishObject(req.svc, req.bucket, req.key, rec)) return e;
+  std::vector<std::string> repair;
+  if (degraded) repair.push_back(rec.segments[0].data_id);
+  if (auto e = PublishObject(req.svc, req.bucket, req.key, rec, repair)) return e;
 
   std::string xml = std::string("<CopyObjectResult xmlns=\"") + kS3Namespace + "\">";
   XmlTag(xml, "LastModified", Iso8601(rec.modified_ms));

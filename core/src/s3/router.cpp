@@ -1,5 +1,6 @@
 #include "s3/router.h"
 
+#include "admin/admin_api.h"
 #include "s3/handlers.h"
 
 namespace cairn {
@@ -82,6 +83,7 @@ S3Outcome RouteObject(S3Request& req) {
 S3Outcome Route(S3Request& req) {
   // No bucket policies or ACLs yet: every operation needs credentials.
   if (req.principal.anonymous) return S3Error::Of("AccessDenied");
+  if (req.bucket == kAdminBucket) return HandleAdmin(req);
   if (req.bucket.empty()) {
     if (req.method == "GET") return ListBuckets(req);
     return S3Error::Of("MethodNotAllowed");

@@ -1,6 +1,7 @@
 // Services: what S3 handlers work with, wired once at startup. Thread-safe members only.
 #pragma once
 
+#include <map>
 #include <string>
 
 #include "cairn/authenticator.h"
@@ -10,12 +11,25 @@
 
 namespace cairn {
 
+class Scrubber;
+class RepairQueue;
+
+// How new objects of one storage class are written (resolved from the configuration).
+struct WriteClass {
+  std::string codec;  // stable codec name, e.g. "isal-rs/1"
+  uint32_t k = 0;
+  uint32_t m = 0;
+  uint32_t quorum = 0;
+};
+
 struct Services {
   const Config& config;
   MetaStore& meta;
   DataPath& data;
   Authenticator& auth;
-  std::string codec;  // the stable name of the configured codec, for new writes
+  std::map<std::string, WriteClass> classes;  // by storage class name
+  Scrubber* scrubber = nullptr;               // set once the background workers exist
+  RepairQueue* repair = nullptr;
 };
 
 }  // namespace cairn

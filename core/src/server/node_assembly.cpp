@@ -11,7 +11,10 @@
 namespace cairn {
 
 NodeAssembly::~NodeAssembly() {
+  // Stop taking requests first, then the workers, before anything they use goes away.
   if (server_) server_->Stop();
+  if (scrubber_) scrubber_.reset();
+  if (repair_) repair_.reset();
 }
 
 Result<SecretRecord> NodeAssembly::LookupSecret(const std::string& access_key) const {
@@ -71,18 +74,25 @@ Result<std::unique_ptr<NodeAssembly>> NodeAssembly::Build(Config config, const R
     by_stable_name[codec->StableName()] = codec.get();
     n->codecs_[p->info->name] = std::move(codec);
   }
-  auto def = n->codecs_.find(cfg.storage.codec);
-  if (def == n->codecs_.end()) {
-    return Status::InvalidArgument(cfg.path + ": storage.codec: no codec plugin named '" +
-                                   cfg.storage.codec + "' is loaded");
-  }
-  // Refuse parameters the codec cannot do now rather than at the first PUT.
-  auto probe = def->second->Open(cfg.storage.data_shards, cfg.storage.parity_shards);
-  if (!probe.ok()) {
-    return Status::InvalidArgument(cfg.path + ": storage: codec " + cfg.storage.codec +
-                                   " refuses k=" + std::to_string(cfg.storage.data_shards) +
-                                   " m=" + std::to_string(cfg.storage.parity_shards) + ": " +
-                                   probe.status().message());
+  // Each storage class names a loaded codec that accepts its k and m: checked now rather
+  // than at the first PUT.
+  std::map<std::string, WriteClass> classes;
+  for (const auto& [name, sc] : cfg.storage.classes) {
+    auto codec = n->codecs_.find(sc.codec);
+    if (codec == n->codecs_.end()) {
+      return Status::InvalidArgument(cfg.path + ": storage class " + name + ": no codec plugin named '" +
+                                     sc.codec + "' is loaded");
+    }
+    auto probe = codec->second->Open(sc.data_shards, sc.parity_shards);
+    if (!probe.ok()) {
+      return Status::InvalidArgument(cfg.path + ": storage class " + name + ": codec " + sc.codec +
+                                     " refuses k=" + std::to_string(sc.data_shards) + " m=" +
+                                     std::to_string(sc.parity_shards) + ": " +
+                                     probe.status().message());
+    }
+    classes[name] = WriteClass{codec->second->StableName(), static_cast<uint32_t>(sc.data_shards),
+                               static_cast<uint32_t>(sc.parity_shards),
+                               static_cast<uint32_t>(sc.Quorum())};
   }
 
   std::string script = cfg.ResolvePath(cfg.storage.placement_policy);
@@ -93,22 +103,33 @@ Result<std::unique_ptr<NodeAssembly>> NodeAssembly::Build(Config config, const R
 
   n->data_ = std::make_unique<DataPath>(*n->transport_, by_stable_name, *n->placement_);
   n->services_ = std::make_unique<Services>(
-      Services{n->config_, *n->meta_, *n->data_, *n->auth_, def->second->StableName()});
+      Services{n->config_, *n->meta_, *n->data_, *n->auth_, classes});
+  n->repair_ = std::make_unique<RepairQueue>(*n->services_);
+  n->scrubber_ = std::make_unique<Scrubber>(*n->services_, *n->transport_);
+  n->services_->repair = n->repair_.get();
+  n->services_->scrubber = n->scrubber_.get();
 
   std::vector<DriveInfo> drives;
   CAIRN_RETURN_IF_ERROR(n->transport_->Drives(&drives));
   size_t healthy = 0;
   for (const auto& d : drives) healthy += d.healthy;
+  std::string class_list;
+  for (const auto& [name, wc] : classes) {
+    class_list += (class_list.empty() ? "" : ", ") + name + " = " + wc.codec + " " +
+                  std::to_string(wc.k) + "+" + std::to_string(wc.m) + " (write quorum " +
+                  std::to_string(wc.quorum) + ")";
+  }
   LogInfo("cairn", "storage: " + std::to_string(healthy) + " of " + std::to_string(drives.size()) +
-                       " drives healthy; new objects use " + def->second->StableName() + " " +
-                       std::to_string(cfg.storage.data_shards) + "+" +
-                       std::to_string(cfg.storage.parity_shards));
+                       " drives healthy; storage classes: " + class_list);
   return n;
 }
 
 Status NodeAssembly::Serve() {
   server_ = std::make_unique<S3Server>(*services_);
-  return server_->Start();
+  CAIRN_RETURN_IF_ERROR(server_->Start());
+  repair_->Start();
+  scrubber_->StartPeriodic();
+  return Status::Ok();
 }
 
 }  // namespace cairn

@@ -13,6 +13,8 @@
 #include "cairn/transport.h"
 #include "config/config.h"
 #include "data/data_path.h"
+#include "durability/repair_queue.h"
+#include "durability/scrubber.h"
 #include "plugin/host_services.h"
 #include "plugin/plugin_registry.h"
 #include "policy/placement_policy.h"
@@ -32,7 +34,7 @@ class NodeAssembly {
   static Result<std::unique_ptr<NodeAssembly>> Build(Config config, const RootCredential& root,
                                                      const std::string& plugin_dir);
   ~NodeAssembly();
-  Status Serve();  // starts the S3 server
+  Status Serve();  // starts the S3 server and the background workers (repair, scrub)
   uint16_t port() const { return server_ ? server_->port() : 0; }
   const Config& config() const { return config_; }
 
@@ -51,6 +53,8 @@ class NodeAssembly {
   std::unique_ptr<policy::PlacementPolicy> placement_;
   std::unique_ptr<DataPath> data_;
   std::unique_ptr<Services> services_;
+  std::unique_ptr<RepairQueue> repair_;
+  std::unique_ptr<Scrubber> scrubber_;
   std::unique_ptr<S3Server> server_;
 };
 

@@ -1,0 +1,200 @@
+#include "durability/scrubber.h"
+
+#include <map>
+
+#include "data/data_path.h"
+#include "durability/stored_segments.h"
+#include "meta/keys.h"
+#include "util/clock.h"
+#include "util/log.h"
+
+namespace cairn {
+
+Scrubber::~Scrubber() {
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    stop_ = true;
+  }
+  changed_.notify_all();
+  if (periodic_.joinable()) periodic_.join();
+  if (pass_.joinable()) pass_.join();
+}
+
+void Scrubber::StartPeriodic() {
+  int64_t interval = svc_.config.storage.scrub_interval_seconds;
+  if (interval <= 0) return;
+  periodic_ = std::thread([this, interval] {
+    std::unique_lock<std::mutex> lock(mutex_);
+    while (!changed_.wait_for(lock, std::chrono::seconds(interval), [this] { return stop_; })) {
+      lock.unlock();
+      Status st = Start("");
+      if (!st.ok() && !st.IsConflict()) LogWarn("scrub", "periodic pass: " + st.ToString());
+      lock.lock();
+    }
+  });
+}
+
+Status Scrubber::Start(const std::string& bucket, const std::string& drive) {
+  std::lock_guard<std::mutex> lock(mutex_);
+  if (stop_) return Status::Unavailable("shutting down");
+  if (progress_.running) return Status::Conflict("a scrub is already running");
+  if (pass_.joinable()) pass_.join();  // the previous pass has finished
+  progress_ = ScrubProgress{};
+  progress_.running = true;
+  progress_.bucket = bucket;
+  progress_.drive = drive;
+  progress_.started_ms = NowMillis();
+  rate_bytes_ = 0;
+  rate_start_ms_ = progress_.started_ms;
+  pass_ = std::thread([this, bucket, drive] { RunPass(bucket, drive); });
+  return Status::Ok();
+}
+
+ScrubProgress Scrubber::Progress() const {
+  std::lock_guard<std::mutex> lock(mutex_);
+  return progress_;
+}
+
+void Scrubber::Wait() {
+  std::unique_lock<std::mutex> lock(mutex_);
+  changed_.wait(lock, [this] { return !progress_.running; });
+}
+
+void Scrubber::Throttle(uint64_t bytes) {
+  int64_t rate = svc_.config.storage.scrub_bytes_per_second;
+  if (rate <= 0) return;
+  rate_bytes_ += bytes;
+  // Sleep until the bytes read so far fit the rate since the pass began.
+  int64_t due_ms = rate_start_ms_ + static_cast<int64_t>(rate_bytes_ * 1000 / rate);
+  int64_t now = NowMillis();
+  if (due_ms > now) std::this_thread::sleep_for(std::chrono::milliseconds(due_ms - now));
+}
+
+void Scrubber::RunPass(const std::string& bucket, const std::string& drive) {
+  LogInfo("scrub", "pass started" + (bucket.empty() ? std::string() : " for bucket " + bucket) +
+                       (drive.empty() ? std::string() : " to rebuild drive " + drive));
+  std::string prefix = bucket.empty() ? std::string(keys::kObjectFamily) : keys::ObjectPrefix(bucket);
+  ScrubRecords(prefix, drive);
+  if (bucket.empty()) {
+    ScrubRecords(std::string(keys::kPartFamily), drive);  // parts of uploads in progress
+    if (drive.empty()) RemoveOrphans();
+  }
+  ScrubProgress done;
+  {
+    std::lock_guard<std::mutex> lock(mutex_);
+    progress_.running = false;
+    progress_.finished_ms = NowMillis();
+    done = progress_;
+  }
+  changed_.notify_all();
+  LogInfo("scrub", "pass finished: " + std::to_string(done.objects_checked) + " records, " +
+                       std::to_string(done.shards_checked) + " shards checked, " +
+                       std::to_string(done.shards_repaired) + " repaired, " +
+                       std::to_string(done.orphans_removed) + " orphans removed, " +
+                       std::to_string(done.unrecoverable.size()) + " unrecoverable");
+}
+
+void Scrubber::ScrubRecords(const std::string& prefix, const std::string& drive) {
+  const std::string end = keys::PrefixEnd(prefix);
+  // Count first, for the progress bar.
+  uint64_t total = 0;
+  std::string start = prefix;
+  while (true) {
+    std::vector<KeyValue> rows;
+    if (!svc_.meta.Scan(start, end, 1000, &rows).ok() || rows.empty()) break;
+    total += rows.size();
+    start = rows.back().key + std::string(1, '\0');
+  }
+  Update([&](ScrubProgress& p) { p.objects_total += total; });
+
+  start = prefix;
+  while (true) {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      if (stop_) return;
+    }
+    std::vector<KeyValue> rows;
+    Status st = svc_.meta.Scan(start, end, 100, &rows);
+    if (!st.ok()) {
+      Update([&](ScrubProgress& p) { p.errors.push_back("metadata scan: " + st.ToString()); });
+      return;
+    }
+    if (rows.empty()) return;
+    for (const auto& kv : rows) {
+      // A drive-replacement pass only needs the records with a shard on that drive.
+      bool relevant = drive.empty();
+      if (!relevant) {
+        ForEachSegment(kv.key, kv.value, [&](const Segment& s) {
+          for (const auto& c : s.chunks) {
+            for (const auto& d : c.drives) relevant |= d == drive;
+          }
+        });
+      }
+      if (relevant) {
+        auto r = RepairStoredSegments(svc_, kv.key, "", /*verify=*/true,
+                                      [this](uint64_t b) { Throttle(b); });
+        std::string name = kv.key.substr(2);
+        Update([&](ScrubProgress& p) {
+          if (!r.ok()) {
+            p.errors.push_back(name + ": " + r.status().ToString());
+            return;
+          }
+          p.shards_checked += r->report.shards_checked;
+          p.shards_repaired += r->report.shards_repaired;
+          p.bytes_verified += r->report.bytes_verified;
+          if (r->report.chunks_lost > 0) p.unrecoverable.push_back(name);
+        });
+      }
+      Update([](ScrubProgress& p) { ++p.objects_checked; });
+    }
+    start = rows.back().key + std::string(1, '\0');
+  }
+}
+
+void Scrubber::RemoveOrphans() {
+  // Which drive each referenced shard lives on: "<data id>/c<chunk>.s<shard>" -> drive id.
+  std::map<std::string, std::string> wanted;
+  for (std::string_view family : {keys::kObjectFamily, keys::kPartFamily}) {
+    std::string start(family);
+    const std::string end = keys::PrefixEnd(family);
+    while (true) {
+      std::vector<KeyValue> rows;
+      Status st = svc_.meta.Scan(start, end, 1000, &rows);
+      if (!st.ok()) {
+        Update([&](ScrubProgress& p) { p.errors.push_back("orphan scan: " + st.ToString()); });
+        return;  // without the full picture nothing may be removed
+      }
+      if (rows.empty()) break;
+      for (const auto& kv : rows) {
+        ForEachSegment(kv.key, kv.value, [&](const Segment& s) {
+          for (size_t c = 0; c < s.chunks.size(); ++c) {
+            for (size_t i = 0; i < s.chunks[c].drives.size(); ++i) {
+              wanted[DataPath::ShardName(s.data_id, c, i)] = s.chunks[c].drives[i];
+            }
+          }
+        });
+      }
+      start = rows.back().key + std::string(1, '\0');
+    }
+  }
+  std::vector<DriveInfo> drives;
+  if (!transport_.Drives(&drives).ok()) return;
+  const int64_t cutoff = NowMillis() / 1000 - svc_.config.storage.orphan_grace_seconds;
+  for (const auto& d : drives) {
+    if (!d.healthy) continue;
+    std::vector<ShardStat> shards;
+    Status st = transport_.List({d.id, ""}, &shards);
+    if (!st.ok()) continue;
+    for (const auto& s : shards) {
+      auto it = wanted.find(s.shard);
+      if (it != wanted.end() && it->second == d.id) continue;
+      if (s.mtime_unix > cutoff) continue;  // maybe a write in progress: wait for the grace
+      if (transport_.Remove({d.id, s.shard}).ok()) {
+        LogInfo("scrub", "removed orphan shard " + s.shard + " from drive " + d.id);
+        Update([](ScrubProgress& p) { ++p.orphans_removed; });
+      }
+    }
+  }
+}
+
+}  // namespace cairn
