@@ -1,4 +1,5 @@
-// The cairn binary: `cairn serve` runs the S3 gateway; `cairn version` prints the version.
+// The cairn binary: `cairn serve` runs the S3 gateway, `cairn node` a storage node, `cairn admin`
+// talks to a running gateway, `cairn version` prints the version.
 #include <signal.h>
 #include <unistd.h>
 
@@ -7,6 +8,8 @@
 #include <iostream>
 #include <string>
 
+#include "admin_cli/admin_main.h"
+#include "node/node_main.h"
 #include "server/node_assembly.h"
 #include "util/log.h"
 
@@ -28,6 +31,8 @@ std::string ExecutableDir() {
 
 int Usage() {
   std::cerr << "usage: cairn serve [--config FILE]   run the S3 gateway (default conf/cairn.toml)\n"
+               "       cairn admin scrub [--bucket B] [--now] | drives | drive replace ID [--now] | repair\n"
+               "       cairn node [--config FILE]    run a storage node serving its drives over HTTP\n"
                "       cairn version\n"
                "environment: CAIRN_LISTEN (host:port), CAIRN_DATA (data directory),\n"
                "             CAIRN_ROOT_ACCESS_KEY, CAIRN_ROOT_SECRET_KEY (root credentials)\n";
@@ -93,6 +98,8 @@ int main(int argc, char** argv) {
   if (argc < 2) return Usage();
   std::string cmd = argv[1];
   if (cmd == "serve") return Serve(argc, argv);
+  if (cmd == "admin") return cairn::AdminMain(argc, argv);
+  if (cmd == "node") return cairn::NodeMain(argc, argv);
   if (cmd == "version" || cmd == "--version") {
     std::cout << "cairn 0.1.0 (plugin ABI " << CAIRN_ABI_MAJOR << "." << CAIRN_ABI_MINOR << ")\n";
     return 0;

@@ -73,16 +73,17 @@ def run_tool(argv, env, timeout=300, check=True, input=b"", cwd=None):
 def make_client(server, access_key=None, secret_key=None, signed=True, **config):
     """A boto3 S3 client for `server` (path style) with retries disabled, so a 500 or a throttle
     shows up as it happened instead of being retried away. signed=False makes an anonymous
-    client."""
-    cfg = Config(
+    client. `config` adds to or overrides these botocore Config settings."""
+    settings = dict(
         signature_version="s3v4" if signed else botocore.UNSIGNED,
         region_name=REGION,
         s3={"addressing_style": "path"},
         retries={"max_attempts": 1, "mode": "standard"},
         connect_timeout=10,
         read_timeout=120,
-        **config,
     )
+    settings.update(config)
+    cfg = Config(**settings)
     return boto3.session.Session().client(
         "s3",
         endpoint_url=server.endpoint,
@@ -153,6 +154,14 @@ def quoted_md5(data):
 def multipart_etag(parts):
     digest = hashlib.md5(b"".join(hashlib.md5(p).digest() for p in parts)).hexdigest()
     return f'"{digest}-{len(parts)}"'
+
+
+def shard_count(server):
+    """How many shard files the server holds: files under <data>/drives/*/shards/ (9 per
+    64 MiB chunk with RS 6+3). Tests compare counts to see that replaced data was freed."""
+    return sum(
+        len(names) for drive in server.drive_dirs() for _, _, names in os.walk(drive / "shards")
+    )
 
 
 def pseudo_random_bytes(size, seed=0):

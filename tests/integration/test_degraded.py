@@ -20,7 +20,9 @@ from s3util import MiB, expect_error, make_client, pseudo_random_bytes, unique_b
 CHUNK = 64 * MiB
 DRIVES = 9
 DATA_SHARDS = 6
-SIZES = {"1B": 1, "100KiB": 100 * 1024, "10MiB": 10 * MiB, "70MiB": 70 * MiB}
+# Objects up to storage.inline_max_bytes (16 KiB) live in their metadata record, not in shards:
+# the smallest size here is just above it.
+SIZES = {"17KiB": 17 * 1024, "100KiB": 100 * 1024, "10MiB": 10 * MiB, "70MiB": 70 * MiB}
 
 
 @pytest.fixture(scope="module")

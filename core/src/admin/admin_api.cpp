@@ -47,6 +47,7 @@ std::string ProgressJson(const ScrubProgress& p) {
          ",\"shards_checked\":" + std::to_string(p.shards_checked) +
          ",\"shards_repaired\":" + std::to_string(p.shards_repaired) +
          ",\"orphans_removed\":" + std::to_string(p.orphans_removed) +
+         ",\"uploads_expired\":" + std::to_string(p.uploads_expired) +
          ",\"bytes_verified\":" + std::to_string(p.bytes_verified) +
          ",\"unrecoverable\":" + JsonList(p.unrecoverable) + ",\"errors\":" + JsonList(p.errors) +
          ",\"started_ms\":" + std::to_string(p.started_ms) +

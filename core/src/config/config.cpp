@@ -164,10 +164,12 @@ Status Validate(Config& c) {
            {"chunk_size", Int(c, &st.chunk_size, 1 << 20, 1ll << 30)},
            {"placement_policy", String(c, &st.placement_policy)},
            {"write_quorum", Int(c, &st.write_quorum, 0, 96)},
+           {"inline_max_bytes", Int(c, &st.inline_max_bytes, 0, 1 << 20)},
            {"scrub_interval_seconds", Int(c, &st.scrub_interval_seconds, 0, 1ll << 40)},
            {"scrub_bytes_per_second", Int(c, &st.scrub_bytes_per_second, 0, 1ll << 40)},
            {"orphan_grace_seconds", Int(c, &st.orphan_grace_seconds, 0, 1ll << 40)},
            {"repair_interval_seconds", Int(c, &st.repair_interval_seconds, 1, 1ll << 30)},
+           {"multipart_expiry_seconds", Int(c, &st.multipart_expiry_seconds, 0, 1ll << 40)},
            {"classes", StorageClasses(c, &st.classes)}}));
     } else if (key == "meta") {
       CAIRN_RETURN_IF_ERROR(ReadEngineTable(c, *t, "meta", &c.meta_engine));

@@ -48,6 +48,9 @@ struct StorageConfig {
   int64_t chunk_size = 64ll << 20;     // object bytes per chunk (one shard file per drive)
   std::string placement_policy = "../scripts/lua/placement.lua";  // relative to the config file
   int64_t write_quorum = 0;  // for STANDARD; 0 = k+1
+  // Objects up to this size live inline in their metadata record instead of in nine shard
+  // files: one metadata transaction instead of nine fsynced files (0 disables).
+  int64_t inline_max_bytes = 16384;
   // Storage classes by name. STANDARD comes from codec/data_shards/parity_shards/write_quorum
   // above unless [storage.classes.STANDARD] overrides it.
   std::map<std::string, StorageClassConfig> classes;
@@ -56,6 +59,9 @@ struct StorageConfig {
   int64_t scrub_bytes_per_second = 64ll << 20;  // read rate limit; 0: unlimited
   int64_t orphan_grace_seconds = 3600;  // unreferenced shards younger than this are kept
   int64_t repair_interval_seconds = 10;  // how often the repair queue is drained
+  // Multipart uploads older than this are aborted by scrub passes, freeing their parts
+  // (S3's AbortIncompleteMultipartUpload, server-wide). 0: never.
+  int64_t multipart_expiry_seconds = 7 * 86400;
 };
 
 struct StaticCredential {

@@ -56,8 +56,9 @@ class DataPath {
     uint64_t shards_checked = 0;
     uint64_t shards_repaired = 0;
     uint64_t bytes_verified = 0;
-    uint32_t chunks_lost = 0;  // chunks with more than m bad shards: not rebuildable
+    uint32_t chunks_lost = 0;  // chunks with a stripe of fewer than k good blocks
     bool relocated = false;    // a shard moved to another drive: *segment changed
+    std::vector<std::string> errors;  // chunks that could not be rewritten (e.g. I/O errors)
   };
   // Checks every shard of the segment -- with `verify`, by reading and checksumming every
   // block; otherwise by its presence and size -- and rebuilds the missing or corrupt ones from
@@ -82,6 +83,9 @@ class DataPath {
   Status ReadStripe(const Segment& seg, size_t chunk, uint64_t stripe, uint32_t first,
                     uint32_t last, std::vector<std::string>& blocks, const std::string& what);
 
+  Status RepairChunk(Segment* segment, size_t chunk, bool verify,
+                     const std::function<void(uint64_t)>& throttle, const std::string& what,
+                     const std::vector<DriveInfo>& drives, RepairReport* report);
   // Reads and verifies block `stripe` of shard i of a chunk into out (blen bytes).
   Status ReadBlock(const Segment& seg, size_t chunk, uint32_t shard, uint64_t stripe, uint8_t* out);
 

@@ -47,7 +47,9 @@ Result<uint64_t> RepairQueue::DrainOnce() {
                             " stays queued: " + r.status().ToString());
       continue;
     }
-    if (r->found && r->report.chunks_lost > 0) continue;  // reported; the scrubber lists it
+    // Unrebuildable or failed chunks stay queued: the scrubber reports the former, and the
+    // latter (no healthy drive yet, I/O errors) are retried on the next drain.
+    if (r->found && (r->report.chunks_lost > 0 || !r->report.errors.empty())) continue;
     Txn txn;
     txn.Require(kv.key, TxnCondition::kValueEquals, kv.value);
     txn.Delete(kv.key);

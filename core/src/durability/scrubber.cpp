@@ -5,6 +5,7 @@
 #include "data/data_path.h"
 #include "durability/stored_segments.h"
 #include "meta/keys.h"
+#include "s3/object_common.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -77,7 +78,10 @@ void Scrubber::RunPass(const std::string& bucket, const std::string& drive) {
   ScrubRecords(prefix, drive);
   if (bucket.empty()) {
     ScrubRecords(std::string(keys::kPartFamily), drive);  // parts of uploads in progress
-    if (drive.empty()) RemoveOrphans();
+    if (drive.empty()) {
+      ExpireUploads();  // before the orphan sweep, which then finds nothing of theirs
+      RemoveOrphans();
+    }
   }
   ScrubProgress done;
   {
@@ -143,9 +147,32 @@ void Scrubber::ScrubRecords(const std::string& prefix, const std::string& drive)
           p.shards_repaired += r->report.shards_repaired;
           p.bytes_verified += r->report.bytes_verified;
           if (r->report.chunks_lost > 0) p.unrecoverable.push_back(name);
+          for (const auto& e : r->report.errors) p.errors.push_back(name + ": " + e);
         });
       }
       Update([](ScrubProgress& p) { ++p.objects_checked; });
+    }
+    start = rows.back().key + std::string(1, '\0');
+  }
+}
+
+void Scrubber::ExpireUploads() {
+  int64_t expiry = svc_.config.storage.multipart_expiry_seconds;
+  if (expiry <= 0) return;
+  const int64_t cutoff_ms = NowMillis() - expiry * 1000;
+  std::string start = "u/";
+  const std::string end = keys::PrefixEnd("u/");
+  while (true) {
+    std::vector<KeyValue> rows;
+    if (!svc_.meta.Scan(start, end, 1000, &rows).ok() || rows.empty()) return;
+    for (const auto& kv : rows) {
+      UploadRecord u;
+      if (!Decode(kv.value, &u).ok() || u.initiated_ms > cutoff_ms) continue;
+      if (AbortUpload(svc_, kv.key, kv.value).ok()) {
+        LogInfo("scrub", "aborted the stale multipart upload of " + kv.key.substr(2, kv.key.find('\0') - 2) +
+                             " (initiated " + Iso8601(u.initiated_ms) + ")");
+        Update([](ScrubProgress& p) { ++p.uploads_expired; });
+      }
     }
     start = rows.back().key + std::string(1, '\0');
   }

@@ -59,6 +59,7 @@ Result<StoredRepair> RepairStoredSegments(Services& svc, const std::string& meta
       out.report.shards_repaired += r->shards_repaired;
       out.report.bytes_verified += r->bytes_verified;
       out.report.chunks_lost += r->chunks_lost;
+      out.report.errors.insert(out.report.errors.end(), r->errors.begin(), r->errors.end());
       relocated |= r->relocated;
     }
     if (!relocated) return out;

@@ -7,8 +7,9 @@ namespace {
 
 // Record type tags; the version byte follows.
 constexpr char kBucket = 'B', kObject = 'O', kUpload = 'U', kPart = 'P';
-// Version 2 appended the additional checksum fields; version 1 records still decode.
-constexpr char kVersion = 2;
+// Version 2 appended the additional checksum fields, version 3 the inline data of objects;
+// older records still decode.
+constexpr char kVersion = 3;
 
 RecordWriter Begin(char type) {
   RecordWriter w;
@@ -21,7 +22,7 @@ RecordWriter Begin(char type) {
 Status Open(std::string_view in, char type, RecordReader* r, int* version = nullptr) {
   if (in.size() < 2 || in[0] != type || in[1] < 1 || in[1] > kVersion) {
     return Status::Corruption(std::string("unknown metadata record format (expected type ") +
-                              type + " version 1 or 2)");
+                              type + " version 1 to 3)");
   }
   if (version != nullptr) *version = in[1];
   *r = RecordReader(in.substr(2));
@@ -104,6 +105,7 @@ std::string Encode(const ObjectRecord& o) {
   for (const auto& s : o.segments) Put(w, s);
   w.Str(o.checksum_algorithm);
   w.Str(o.checksum);
+  w.Str(o.inline_data);
   return std::move(w.out());
 }
 
@@ -127,6 +129,7 @@ Status Decode(std::string_view in, ObjectRecord* o) {
     o->checksum_algorithm = r.Str();
     o->checksum = r.Str();
   }
+  if (version >= 3) o->inline_data = r.Str();
   return Done(r);
 }
 

@@ -1,7 +1,8 @@
 // The metadata records of the S3 model and their encodings (see keys.h for where they live).
 // Each record starts with its type byte and format version; Decode refuses anything else
 // (and truncated or trailing bytes) with Corruption, so a format change is always a new
-// version, never a silent misread. Version 2 added the checksum fields; version 1 decodes.
+// version, never a silent misread. Version 2 added the checksum fields, version 3 inline data
+// for objects; older versions still decode.
 #pragma once
 
 #include <cstdint>
@@ -56,6 +57,9 @@ struct ObjectRecord {
   // and the base64 value ("<base64>-<parts>" for a multipart composite).
   std::string checksum_algorithm;
   std::string checksum;
+  // Small objects live here instead of in shards (record version 3): with no segments, the
+  // object's bytes are inline_data.
+  std::string inline_data;
 };
 
 struct UploadRecord {

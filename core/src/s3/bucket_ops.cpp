@@ -98,27 +98,16 @@ S3Outcome DeleteBucket(S3Request& req) {
   rows.clear();
   st = req.svc.meta.Scan(uprefix, keys::PrefixEnd(uprefix), 0, &rows);
   if (!st.ok()) return ToS3(st);
+  for (const auto& kv : rows) {
+    st = AbortUpload(req.svc, kv.key, kv.value);
+    if (!st.ok() && !st.IsConflict()) return ToS3(st);
+  }
   Txn txn;
   txn.Require(keys::Bucket(req.bucket), TxnCondition::kValueEquals, b->raw);
   txn.Delete(keys::Bucket(req.bucket));
-  std::vector<Segment> freed;
-  for (const auto& kv : rows) {
-    txn.Delete(kv.key);
-    std::string upload_id = kv.key.substr(kv.key.find('\0') + 1);
-    std::vector<KeyValue> parts;
-    std::string pprefix = keys::PartPrefix(upload_id);
-    if (req.svc.meta.Scan(pprefix, keys::PrefixEnd(pprefix), 0, &parts).ok()) {
-      for (const auto& p : parts) {
-        txn.Delete(p.key);
-        PartRecord pr;
-        if (Decode(p.value, &pr).ok()) freed.push_back(pr.segment);
-      }
-    }
-  }
   st = req.svc.meta.Commit(txn);
   if (st.IsConflict()) return S3Error::Of("BucketNotEmpty", "The bucket changed while deleting it");
   if (!st.ok()) return ToS3(st);
-  for (const auto& s : freed) req.svc.data.Delete(s);
   req.SendEmpty(204);
   return std::nullopt;
 }

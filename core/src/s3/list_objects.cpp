@@ -1,7 +1,7 @@
 // ListObjects (v1) and ListObjectsV2: prefix, delimiter, max-keys, marker / continuation-token /
-// start-after, fetch-owner, encoding-type=url, CommonPrefixes. A listing is a range scan of
-// "o/<bucket>/<prefix>" that seeks past each common prefix instead of reading its keys.
-#include "meta/keys.h"
+// start-after, fetch-owner, encoding-type=url, CommonPrefixes. The listing itself is
+// meta/listing.h; this file is the S3 request and response.
+#include "meta/listing.h"
 #include "s3/handlers.h"
 #include "s3/object_common.h"
 #include "s3/xml.h"
@@ -9,78 +9,6 @@
 #include "util/encoding.h"
 
 namespace cairn {
-namespace {
-
-struct Listing {
-  std::vector<std::pair<std::string, ObjectRecord>> objects;
-  std::vector<std::string> prefixes;
-  bool truncated = false;
-  std::string last;  // the last key or prefix returned: where the next page starts
-};
-
-// Lists keys greater than `after` (exclusive) in the bucket.
-Status List(Services& svc, const std::string& bucket, const std::string& prefix,
-            const std::string& delimiter, const std::string& after, size_t max_keys,
-            Listing* out) {
-  const std::string base = keys::ObjectPrefix(bucket);
-  std::string start = base + prefix;
-  if (!after.empty() && base + after >= start) {
-    start = base + after;
-    start.push_back('\0');  // the first key after `after`
-    // A marker that is a common prefix stands for every key under it.
-    if (!delimiter.empty() && after.size() >= prefix.size() + delimiter.size() &&
-        after.ends_with(delimiter) && after.find(delimiter, prefix.size()) == after.size() - delimiter.size()) {
-      start = keys::PrefixEnd(base + after);
-      if (start.empty()) return Status::Ok();
-    }
-  }
-  const std::string end = keys::PrefixEnd(base + prefix);
-  size_t count = 0;
-  while (true) {
-    std::vector<KeyValue> rows;
-    CAIRN_RETURN_IF_ERROR(svc.meta.Scan(start, end, 1000, &rows));
-    if (rows.empty()) return Status::Ok();
-    for (size_t i = 0; i < rows.size(); ++i) {
-      std::string key = rows[i].key.substr(base.size());
-      if (count == max_keys) {
-        out->truncated = true;
-        return Status::Ok();
-      }
-      if (!delimiter.empty()) {
-        size_t pos = key.find(delimiter, prefix.size());
-        if (pos != std::string::npos) {
-          std::string common = key.substr(0, pos + delimiter.size());
-          out->prefixes.push_back(common);
-          out->last = common;
-          ++count;
-          // Seek past every key under this common prefix.
-          start = keys::PrefixEnd(base + common);
-          if (start.empty()) return Status::Ok();
-          goto next_batch;
-        }
-      }
-      {
-        ObjectRecord rec;
-        CAIRN_RETURN_IF_ERROR(Decode(rows[i].value, &rec));
-        out->objects.emplace_back(key, std::move(rec));
-        out->last = key;
-        ++count;
-      }
-      if (i + 1 == rows.size()) {
-        start = rows[i].key;
-        start.push_back('\0');
-      }
-    }
-    if (rows.size() < 1000) {
-      // The scan reached the end of the range.
-      return Status::Ok();
-    }
-  next_batch:;
-  }
-}
-
-}  // namespace
-
 S3Outcome ListObjects(S3Request& req) {
   auto bucket = RequireBucket(req, req.bucket);
   if (!bucket.ok()) return ToS3(bucket.status());
@@ -117,7 +45,8 @@ S3Outcome ListObjects(S3Request& req) {
 
   Listing listing;
   if (max_keys > 0) {
-    Status st = List(req.svc, req.bucket, prefix, delimiter, after, max_keys, &listing);
+    Status st = ListObjectKeys(req.svc.meta, {req.bucket, prefix, delimiter, after, max_keys},
+                               &listing);
     if (!st.ok()) return ToS3(st);
   }
 

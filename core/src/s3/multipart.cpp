@@ -75,7 +75,11 @@ S3Outcome CreateMultipartUpload(S3Request& req) {
     }
     req.response.set("x-amz-checksum-algorithm", Poco::toUpper(u.checksum_algorithm));
   }
-  std::string id = RandomHex(16);
+  // Upload ids start with the initiation time so that uploads of one key list in initiation
+  // order, as S3 lists them; the random rest makes them unguessable.
+  char stamp[17];
+  std::snprintf(stamp, sizeof(stamp), "%016llx", static_cast<unsigned long long>(req.now_ms));
+  std::string id = stamp + RandomHex(16);
   Txn txn;
   txn.Require(keys::Bucket(req.bucket), TxnCondition::kExists);
   txn.Put(keys::Upload(req.bucket, req.key, id), Encode(u));
@@ -165,7 +169,7 @@ S3Outcome UploadPartCopy(S3Request& req, const LoadedUpload& upload, uint32_t nu
   auto params = NewWriteParams(req, req.bucket, req.key, count);
   if (!params.ok()) return ToS3(params.status());
   params->storage_class = upload.record.storage_class;
-  ObjectSource source(req.svc.data, src->segments, first, count, src_bucket + "/" + src_key);
+  ObjectSource source(req.svc.data, src.value(), first, count, src_bucket + "/" + src_key);
   Digest md5 = Digest::Md5();
   bool degraded = false;
   auto segment = req.svc.data.Write(params.value(), source, &md5, &degraded);
@@ -378,21 +382,10 @@ S3Outcome AbortMultipartUpload(S3Request& req) {
   if (auto e = Prologue(req)) return e;
   auto upload = LoadUpload(req);
   if (!upload.ok()) return ToS3(upload.status());
-  const std::string id = req.Query("uploadId");
-  std::vector<KeyValue> rows;
-  Status st = LoadParts(req.svc, id, &rows);
-  if (!st.ok()) return ToS3(st);
-  Txn txn;
-  txn.Require(keys::Upload(req.bucket, req.key, id), TxnCondition::kValueEquals, upload->raw);
-  txn.Delete(keys::Upload(req.bucket, req.key, id));
-  for (const auto& kv : rows) txn.Delete(kv.key);
-  st = req.svc.meta.Commit(txn);
+  Status st = AbortUpload(req.svc, keys::Upload(req.bucket, req.key, req.Query("uploadId")),
+                          upload->raw);
   if (st.IsConflict()) return S3Error::Of("NoSuchUpload");
   if (!st.ok()) return ToS3(st);
-  for (const auto& kv : rows) {
-    PartRecord p;
-    if (Decode(kv.value, &p).ok()) req.svc.data.Delete(p.segment);
-  }
   req.SendEmpty(204);
   return std::nullopt;
 }
@@ -469,7 +462,16 @@ S3Outcome ListMultipartUploads(S3Request& req) {
   }
   std::string start = base + prefix;
   std::string key_marker = req.Query("key-marker");
-  if (!key_marker.empty()) {
+  std::string delimiter = req.Query("delimiter");
+  bool exhausted = false;  // the marker is past every possible key
+  if (!key_marker.empty() && !delimiter.empty() && key_marker.ends_with(delimiter) &&
+      key_marker.size() > prefix.size() &&
+      key_marker.find(delimiter, prefix.size()) == key_marker.size() - delimiter.size()) {
+    // A marker that is a common prefix stands for every upload under it.
+    std::string after = keys::PrefixEnd(base + key_marker);
+    exhausted = after.empty();
+    if (after > start) start = after;
+  } else if (!key_marker.empty()) {
     std::string after = base + key_marker;
     after.push_back('\0');
     if (req.HasQuery("upload-id-marker")) {
@@ -482,13 +484,12 @@ S3Outcome ListMultipartUploads(S3Request& req) {
   }
   // Like ListObjects: uploads whose key has the delimiter after the prefix roll up into a
   // common prefix, and the scan seeks past it.
-  std::string delimiter = req.Query("delimiter");
   const std::string end = keys::PrefixEnd(base + prefix);
   std::string uploads, last_key, last_id;
   std::vector<std::string> prefixes;
   size_t count = 0;
   bool truncated = false;
-  while (!truncated) {
+  while (!truncated && !exhausted) {
     std::vector<KeyValue> rows;
     Status st = req.svc.meta.Scan(start, end, 1000, &rows);
     if (!st.ok()) return ToS3(st);

@@ -257,3 +257,22 @@ S3Outcome ParseCopySource(const std::string& header, std::string* bucket, std::s
 }
 
 }  // namespace cairn
+
+namespace cairn {
+Status AbortUpload(Services& svc, const std::string& upload_key, const std::string& upload_raw) {
+  const std::string upload_id = upload_key.substr(upload_key.find('\0') + 1);
+  std::vector<KeyValue> parts;
+  std::string prefix = keys::PartPrefix(upload_id);
+  CAIRN_RETURN_IF_ERROR(svc.meta.Scan(prefix, keys::PrefixEnd(prefix), 0, &parts));
+  Txn txn;
+  txn.Require(upload_key, TxnCondition::kValueEquals, upload_raw);
+  txn.Delete(upload_key);
+  for (const auto& kv : parts) txn.Delete(kv.key);
+  CAIRN_RETURN_IF_ERROR(svc.meta.Commit(txn));
+  for (const auto& kv : parts) {
+    PartRecord p;
+    if (Decode(kv.value, &p).ok()) svc.data.Delete(p.segment);
+  }
+  return Status::Ok();
+}
+}  // namespace cairn

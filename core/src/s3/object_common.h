@@ -73,3 +73,10 @@ namespace cairn {
 // Parses x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, maybe ?versionId=).
 S3Outcome ParseCopySource(const std::string& header, std::string* bucket, std::string* key);
 }  // namespace cairn
+
+namespace cairn {
+// Removes a multipart upload (its record at `upload_key`, which must still equal `upload_raw`:
+// Conflict otherwise) and all its parts in one transaction, then frees the parts' shards.
+// Used by AbortMultipartUpload, DeleteBucket and the expiry of stale uploads.
+Status AbortUpload(Services& svc, const std::string& upload_key, const std::string& upload_raw);
+}  // namespace cairn

@@ -1,6 +1,7 @@
 // GetObject and HeadObject: preconditions, ranges, response-* overrides, streaming.
 #include <Poco/Exception.h>
 
+#include "data/object_source.h"
 #include "s3/conditions.h"
 #include "s3/handlers.h"
 #include "s3/object_common.h"
@@ -144,20 +145,10 @@ S3Outcome GetObject(S3Request& req) {
     return Status::Ok();
   };
   std::string what = req.bucket + "/" + req.key;
-  uint64_t seg_start = 0;
-  uint64_t end = first + count;
-  for (const Segment& s : o.segments) {
-    uint64_t seg_end = seg_start + s.size;
-    if (seg_end > first && seg_start < end) {
-      uint64_t lo = std::max(first, seg_start);
-      uint64_t hi = std::min(end, seg_end);
-      Status st = req.svc.data.Read(s, lo - seg_start, hi - lo, sink, what);
-      if (!st.ok()) {
-        if (out == nullptr) return ToS3(st);
-        throw Poco::IOException("aborting response of " + what + ": " + st.ToString());
-      }
-    }
-    seg_start = seg_end;
+  Status st = ReadObjectRange(req.svc.data, o, first, count, sink, what);
+  if (!st.ok()) {
+    if (out == nullptr) return ToS3(st);
+    throw Poco::IOException("aborting response of " + what + ": " + st.ToString());
   }
   return std::nullopt;
 }

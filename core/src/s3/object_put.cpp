@@ -34,25 +34,34 @@ S3Outcome PutObject(S3Request& req) {
   auto params = NewWriteParams(req, req.bucket, req.key, length.value_or(0));
   if (!params.ok()) return ToS3(params.status());
 
+  ObjectRecord rec;
   Digest md5 = Digest::Md5();
   bool degraded = false;
-  auto segment = req.svc.data.Write(params.value(), req.Body(), &md5, &degraded);
-  if (!segment.ok()) return ToS3(segment.status());
+  if (length && *length <= static_cast<uint64_t>(req.svc.config.storage.inline_max_bytes)) {
+    // Small: the bytes go into the metadata record (one transaction, no shard files).
+    auto body = req.ReadSmallBody(*length);
+    if (!body.ok()) return ToS3(body.status());
+    md5.Update(body.value());
+    rec.inline_data = std::move(body.value());
+    rec.size = rec.inline_data.size();
+  } else {
+    auto segment = req.svc.data.Write(params.value(), req.Body(), &md5, &degraded);
+    if (!segment.ok()) return ToS3(segment.status());
+    rec.size = segment->size;
+    rec.segments.push_back(std::move(segment.value()));
+  }
   std::string digest = md5.Finish();
   if (want_md5 && *want_md5 != digest) {
-    req.svc.data.Delete(segment.value());
+    for (const auto& s : rec.segments) req.svc.data.Delete(s);
     return S3Error::Of("BadDigest");
   }
 
-  ObjectRecord rec;
-  rec.size = segment->size;
   rec.etag = HexEncode(digest);
   rec.modified_ms = req.now_ms;
   rec.owner = req.principal.user_id;
   rec.storage_class = params->storage_class;
   rec.headers = StoredHeaders(req);
   rec.tags = tags.value();
-  rec.segments.push_back(std::move(segment.value()));
   VerifiedChecksum(req, &rec.checksum_algorithm, &rec.checksum);
   std::vector<std::string> repair;
   if (degraded) repair.push_back(rec.segments[0].data_id);
@@ -98,14 +107,21 @@ S3Outcome CopyObject(S3Request& req) {
   auto params = NewWriteParams(req, req.bucket, req.key, src->size);
   if (!params.ok()) return ToS3(params.status());
 
-  ObjectSource source(req.svc.data, src->segments, 0, src->size, src_bucket + "/" + src_key);
+  ObjectSource source(req.svc.data, src.value(), 0, src->size, src_bucket + "/" + src_key);
   Digest md5 = Digest::Md5();
   bool degraded = false;
-  auto segment = req.svc.data.Write(params.value(), source, &md5, &degraded);
-  if (!segment.ok()) return ToS3(segment.status());
-
   ObjectRecord rec;
-  rec.size = segment->size;
+  if (src->size <= static_cast<uint64_t>(req.svc.config.storage.inline_max_bytes)) {
+    rec.inline_data.resize(src->size);
+    auto got = ReadFull(source, reinterpret_cast<uint8_t*>(rec.inline_data.data()), src->size);
+    if (!got.ok()) return ToS3(got.status());
+    md5.Update(rec.inline_data);
+  } else {
+    auto segment = req.svc.data.Write(params.value(), source, &md5, &degraded);
+    if (!segment.ok()) return ToS3(segment.status());
+    rec.segments.push_back(std::move(segment.value()));
+  }
+  rec.size = src->size;
   // A multipart source copied in one piece gets a plain MD5 ETag, as in S3.
   rec.etag = HexEncode(md5.Finish());
   rec.modified_ms = req.now_ms;
@@ -113,7 +129,6 @@ S3Outcome CopyObject(S3Request& req) {
   rec.storage_class = params->storage_class;
   rec.headers = directive == "REPLACE" ? StoredHeaders(req) : src->headers;
   rec.tags = tags;
-  rec.segments.push_back(std::move(segment.value()));
   std::vector<std::string> repair;
   if (degraded) repair.push_back(rec.segments[0].data_id);
   if (auto e = PublishObject(req.svc, req.bucket, req.key, rec, repair)) return e;

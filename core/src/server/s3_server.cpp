@@ -7,6 +7,8 @@
 #include <Poco/String.h>
 
 #include <algorithm>
+#include <chrono>
+#include <thread>
 
 #include "s3/router.h"
 #include "util/clock.h"
@@ -149,10 +151,14 @@ Status S3Server::Start() {
 }
 
 void S3Server::Stop() {
-  if (server_) {
-    server_->stopAll(true);
-    server_.reset();
+  if (!server_) return;
+  // Stop accepting, cut the connections, then wait for handlers still running (a request may
+  // be mid-PUT): the services they use are destroyed right after this returns.
+  server_->stopAll(true);
+  for (int i = 0; i < 600 && server_->currentThreads() > 0; ++i) {
+    std::this_thread::sleep_for(std::chrono::milliseconds(50));
   }
+  server_.reset();
 }
 
 uint16_t S3Server::port() const { return server_ ? server_->port() : 0; }

@@ -114,8 +114,14 @@ DriveInfo LocalDrive::Info(const std::string& node, const std::string& zone) con
   info.path = path_;
   if (problem_.empty()) {
     auto id = ReadDriveId(path_);
-    info.healthy = id.ok() && *id == id_ && ::access(path_.c_str(), W_OK) == 0 &&
-                   ::access(ShardsDir().c_str(), W_OK) == 0 &&
+    bool ours = id.ok() && *id == id_ && ::access(path_.c_str(), W_OK) == 0;
+    if (ours) {
+      // Our drive with its shards/ or tmp/ gone (wiped by an operator): recreate them empty so
+      // that repair can rebuild onto it; mkdir fails harmlessly when they exist.
+      ::mkdir(ShardsDir().c_str(), 0755);
+      ::mkdir(TmpDir().c_str(), 0755);
+    }
+    info.healthy = ours && ::access(ShardsDir().c_str(), W_OK) == 0 &&
                    ::access(TmpDir().c_str(), W_OK) == 0;
   }
   struct statvfs vfs;

@@ -1,5 +1,7 @@
 #include "local_shard_writer.h"
 
+#include <filesystem>
+
 #include <errno.h>
 #include <fcntl.h>
 #include <stdio.h>
@@ -69,7 +71,16 @@ Status LocalShardWriter::Publish() {
   }
   const std::string final_path = shards_dir_ + "/" + shard_;
   if (::rename(tmp_path_.c_str(), final_path.c_str()) != 0) {
-    return ErrnoStatus(errno, "rename into place", final_path);
+    // Something that is not a shard (a directory) occupies the name: shard names are ours, so
+    // it is debris; clear it and publish.
+    if (errno != EISDIR && errno != ENOTEMPTY && errno != EEXIST) {
+      return ErrnoStatus(errno, "rename into place", final_path);
+    }
+    std::error_code ec;
+    std::filesystem::remove_all(final_path, ec);
+    if (::rename(tmp_path_.c_str(), final_path.c_str()) != 0) {
+      return ErrnoStatus(errno, "rename into place", final_path);
+    }
   }
   return FsyncDir(dir);
 }

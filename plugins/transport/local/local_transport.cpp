@@ -174,6 +174,13 @@ Status LocalTransport::Remove(const ShardRef& ref) {
   }
   // Not fsyncing the directory: a removal lost in a crash leaves an orphan shard, which the
   // scrubber collects; it never makes data visible that should not be.
+  // The shard's own directory (one per data id) goes with its last shard; rmdir refuses while
+  // other shards remain, which is the common case and not an error. The fan-out level
+  // ("ab/") is kept: it is shared by many data ids.
+  std::string::size_type slash = ref.shard.rfind('/');
+  if (slash != std::string::npos && ref.shard.find('/') != slash) {
+    ::rmdir(((*drive)->ShardsDir() + "/" + ref.shard.substr(0, slash)).c_str());
+  }
   return Status::Ok();
 }
 

@@ -55,6 +55,7 @@ inline ObjectRecord FullObject() {
   o.segments = {SampleSegment("d0", 4), SampleSegment(std::string("d\0\xff", 3), 1), Segment{}};
   o.checksum_algorithm = "crc32c";
   o.checksum = "yZRlqg==-3";
+  o.inline_data = std::string("inline\0bytes\xff", 13);
   return o;
 }
 
@@ -121,6 +122,7 @@ inline void ExpectSame(const ObjectRecord& a, const ObjectRecord& b) {
   }
   EXPECT_EQ(a.checksum_algorithm, b.checksum_algorithm);
   EXPECT_EQ(a.checksum, b.checksum);
+  EXPECT_EQ(a.inline_data, b.inline_data);
 }
 
 inline void ExpectSame(const UploadRecord& a, const UploadRecord& b) {

@@ -58,12 +58,11 @@ TEST(RequestSigner, MatchesTheS3GetObjectExample) {
 
 // "PUT Object" from the same page: a '$' in the key, a Date header and a signed body hash.
 TEST(RequestSigner, MatchesTheS3PutObjectExample) {
-  HeaderList added = SignRequest(
-      DocInput("PUT", "/test%24file.text",
-               {{"Host", "examplebucket.s3.amazonaws.com"},
-                {"Date", "Fri, 24 May 2013 00:00:00 GMT"},
-                {"x-amz-storage-class", "REDUCED_REDUNDANCY"}},
-               Sha256Hex("Welcome to Amazon S3.")));
+  HeaderList added = SignRequest(DocInput("PUT", "/test%24file.text",
+                                          {{"Host", "examplebucket.s3.amazonaws.com"},
+                                           {"Date", "Fri, 24 May 2013 00:00:00 GMT"},
+                                           {"x-amz-storage-class", "REDUCED_REDUNDANCY"}},
+                                          Sha256Hex("Welcome to Amazon S3.")));
   EXPECT_EQ(Authorization(added),
             "AWS4-HMAC-SHA256 "
             "Credential=AKIAIOSFODNN7EXAMPLE/20130524/us-east-1/s3/aws4_request, "
@@ -134,8 +133,9 @@ TEST(RequestSigner, LeavesHopByHopHeadersAndStaleSignaturesOut) {
   HeaderList added = SignRequest(in);
   EXPECT_NE(Authorization(added).find("SignedHeaders=host;range;x-amz-content-sha256;x-amz-date,"),
             std::string::npos);
-  EXPECT_NE(Authorization(added).find("f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"),
-            std::string::npos);
+  EXPECT_NE(
+      Authorization(added).find("f0e8bdb87c964420e857bd35b5d6ed310bd44f0170aba48dd91039c6036bdb41"),
+      std::string::npos);
   for (const auto& [n, v] : added) EXPECT_EQ(v.find(kDocSecret), std::string::npos) << n;
 }
 

@@ -1,0 +1,131 @@
+#include "admin_cli/admin_json.h"
+
+#include <Poco/Dynamic/Var.h>
+#include <Poco/Exception.h>
+#include <Poco/JSON/Array.h>
+#include <Poco/JSON/Object.h>
+#include <Poco/JSON/Parser.h>
+
+#include <exception>
+
+namespace cairn::admin_cli {
+
+namespace {
+
+using Poco::JSON::Object;
+
+Status Malformed(const std::string& why) {
+  return Status::Corruption("malformed reply from the server: " + why);
+}
+
+// Poco reports a wrong type or a syntax error by throwing; every call below is inside the
+// try blocks of the public functions, which turn that into a Status.
+Object::Ptr ParseObject(std::string_view json) {
+  Poco::JSON::Parser parser;
+  Poco::Dynamic::Var root = parser.parse(std::string(json));
+  if (root.type() != typeid(Object::Ptr)) throw Poco::DataFormatException("not a JSON object");
+  return root.extract<Object::Ptr>();
+}
+
+int64_t Int(const Object& o, const std::string& name) {
+  Poco::Dynamic::Var v = o.get(name);
+  if (v.isEmpty()) return 0;
+  if (!v.isNumeric()) throw Poco::DataFormatException(name + " is not a number");
+  return v.convert<Poco::Int64>();
+}
+
+std::string Text(const Object& o, const std::string& name) {
+  Poco::Dynamic::Var v = o.get(name);
+  return v.isEmpty() ? "" : v.toString();
+}
+
+bool Bool(const Object& o, const std::string& name) {
+  Poco::Dynamic::Var v = o.get(name);
+  if (v.isEmpty()) return false;
+  if (!v.isBoolean()) throw Poco::DataFormatException(name + " is not true or false");
+  return v.convert<bool>();
+}
+
+std::vector<std::string> Strings(const Object& o, const std::string& name) {
+  std::vector<std::string> out;
+  if (!o.has(name) || o.isNull(name)) return out;
+  Poco::JSON::Array::Ptr array = o.getArray(name);
+  if (array.isNull()) throw Poco::DataFormatException(name + " is not an array");
+  for (size_t i = 0; i < array->size(); ++i) out.push_back(array->get(i).toString());
+  return out;
+}
+
+template <typename Fn>
+auto Guarded(Fn&& fn) -> decltype(fn()) {
+  try {
+    return fn();
+  } catch (const Poco::Exception& e) {
+    return Malformed(e.displayText());
+  } catch (const std::exception& e) {
+    return Malformed(e.what());
+  }
+}
+
+}  // namespace
+
+Result<ScrubStatus> ParseScrubStatus(std::string_view json) {
+  return Guarded([&]() -> Result<ScrubStatus> {
+    Object::Ptr o = ParseObject(json);
+    ScrubStatus s;
+    s.running = Bool(*o, "running");
+    s.bucket = Text(*o, "bucket");
+    s.objects_total = Int(*o, "objects_total");
+    s.objects_checked = Int(*o, "objects_checked");
+    s.shards_checked = Int(*o, "shards_checked");
+    s.shards_repaired = Int(*o, "shards_repaired");
+    s.orphans_removed = Int(*o, "orphans_removed");
+    s.bytes_verified = Int(*o, "bytes_verified");
+    s.unrecoverable = Strings(*o, "unrecoverable");
+    s.errors = Strings(*o, "errors");
+    s.started_ms = Int(*o, "started_ms");
+    s.finished_ms = Int(*o, "finished_ms");
+    return s;
+  });
+}
+
+Result<std::vector<DriveInfo>> ParseDrives(std::string_view json) {
+  return Guarded([&]() -> Result<std::vector<DriveInfo>> {
+    Object::Ptr o = ParseObject(json);
+    Poco::JSON::Array::Ptr drives = o->getArray("drives");
+    if (drives.isNull()) return Malformed("no \"drives\" array");
+    std::vector<DriveInfo> out;
+    for (size_t i = 0; i < drives->size(); ++i) {
+      Object::Ptr d = drives->getObject(static_cast<unsigned>(i));
+      if (d.isNull()) return Malformed("a drive is not a JSON object");
+      DriveInfo info;
+      info.id = Text(*d, "id");
+      info.node = Text(*d, "node");
+      info.zone = Text(*d, "zone");
+      info.path = Text(*d, "path");
+      info.healthy = Bool(*d, "healthy");
+      info.total_bytes = Int(*d, "total_bytes");
+      info.free_bytes = Int(*d, "free_bytes");
+      out.push_back(std::move(info));
+    }
+    return out;
+  });
+}
+
+Result<int64_t> ParseRepairQueued(std::string_view json) {
+  return Guarded([&]() -> Result<int64_t> {
+    Object::Ptr o = ParseObject(json);
+    if (!o->has("queued")) return Malformed("no \"queued\" count");
+    return Int(*o, "queued");
+  });
+}
+
+std::string ParseErrorMessage(std::string_view json) {
+  try {
+    return Text(*ParseObject(json), "error");
+  } catch (const std::exception&) {
+    // Poco::Exception derives from std::exception; a body that is not JSON has no message.
+    return "";
+  }
+}
+
+}  // namespace cairn::admin_cli

@@ -1,0 +1,149 @@
+#include "admin_cli/admin_options.h"
+
+#include <cstdlib>
+#include <utility>
+
+namespace cairn::admin_cli {
+
+namespace {
+
+constexpr char kDefaultListen[] = "127.0.0.1:9000";
+constexpr char kDefaultAccessKey[] = "cairnroot";
+constexpr char kDefaultSecretKey[] = "cairnroot-secret";
+
+struct Flags {
+  std::optional<std::string> endpoint, access_key, secret_key, bucket;
+  bool now = false;
+};
+
+// Splits "--name=value" or takes the next word; advances *i past what it used.
+Result<std::string> FlagValue(const std::vector<std::string>& args, size_t* i,
+                              const std::string& name) {
+  const std::string& word = args[*i];
+  if (word.size() > name.size() && word[name.size()] == '=') return word.substr(name.size() + 1);
+  if (*i + 1 >= args.size() || args[*i + 1].empty()) {
+    return Status::InvalidArgument(name + " needs a value");
+  }
+  return args[++*i];
+}
+
+std::string WithScheme(const std::string& endpoint) {
+  if (endpoint.find("://") != std::string::npos) return endpoint;
+  return "http://" + endpoint;
+}
+
+Result<AdminOptions> Interpret(const std::vector<std::string>& words, const Flags& flags) {
+  AdminOptions o;
+  o.now = flags.now;
+  std::string cmd = words.empty() ? "help" : words[0];
+  size_t expected = 1;
+  if (cmd == "help") {
+    o.command = AdminCommand::kHelp;
+  } else if (cmd == "scrub") {
+    o.command = AdminCommand::kScrub;
+    o.bucket = flags.bucket.value_or("");
+  } else if (cmd == "drives") {
+    o.command = AdminCommand::kDrives;
+  } else if (cmd == "repair") {
+    o.command = AdminCommand::kRepair;
+  } else if (cmd == "drive") {
+    if (words.size() < 2 || words[1] != "replace") {
+      return Status::InvalidArgument("usage: cairn admin drive replace <id> [--now]");
+    }
+    if (words.size() < 3 || words[2].empty()) {
+      return Status::InvalidArgument(
+          "drive replace needs the id of the drive (see cairn admin drives)");
+    }
+    o.command = AdminCommand::kDriveReplace;
+    o.drive_id = words[2];
+    expected = 3;
+  } else {
+    return Status::InvalidArgument("unknown admin command '" + cmd + "'");
+  }
+  if (words.size() > expected) {
+    return Status::InvalidArgument("unexpected argument '" + words[expected] + "'");
+  }
+  if (flags.bucket && o.command != AdminCommand::kScrub) {
+    return Status::InvalidArgument("--bucket applies to scrub only");
+  }
+  if (flags.now && o.command != AdminCommand::kScrub && o.command != AdminCommand::kDriveReplace) {
+    return Status::InvalidArgument("--now applies to scrub and drive replace only");
+  }
+  return o;
+}
+
+}  // namespace
+
+std::optional<std::string> ProcessEnv(const char* name) {
+  const char* v = std::getenv(name);
+  if (v == nullptr || *v == '\0') return std::nullopt;
+  return std::string(v);
+}
+
+Result<AdminOptions> ParseAdminArgs(const std::vector<std::string>& args, const EnvLookup& env) {
+  Flags flags;
+  std::vector<std::string> words;
+  const std::pair<std::string, std::optional<std::string>*> valued[] = {
+      {"--endpoint", &flags.endpoint},
+      {"--access-key", &flags.access_key},
+      {"--secret-key", &flags.secret_key},
+      {"--bucket", &flags.bucket}};
+  for (size_t i = 0; i < args.size(); ++i) {
+    const std::string& a = args[i];
+    if (a == "--now") {
+      flags.now = true;
+      continue;
+    }
+    if (a == "-h" || a == "--help") return Interpret({"help"}, Flags{});
+    bool matched = false;
+    for (const auto& [name, target] : valued) {
+      if (a != name && a.rfind(name + "=", 0) != 0) continue;
+      auto value = FlagValue(args, &i, name);
+      if (!value.ok()) return value.status();
+      *target = std::move(value.value());
+      matched = true;
+      break;
+    }
+    if (matched) continue;
+    if (a.size() > 1 && a[0] == '-') {
+      // Only the name: the word may be a mistyped flag carrying a secret.
+      return Status::InvalidArgument("unknown option '" + a.substr(0, a.find('=')) + "'");
+    }
+    words.push_back(a);
+  }
+  auto options = Interpret(words, flags);
+  if (!options.ok()) return options;
+  AdminOptions& o = options.value();
+  if (flags.endpoint) {
+    o.endpoint = WithScheme(*flags.endpoint);
+  } else {
+    o.endpoint = "http://" + env("CAIRN_LISTEN").value_or(kDefaultListen);
+  }
+  o.access_key = flags.access_key ? *flags.access_key
+                                  : env("CAIRN_ROOT_ACCESS_KEY").value_or(kDefaultAccessKey);
+  o.secret_key = flags.secret_key ? *flags.secret_key
+                                  : env("CAIRN_ROOT_SECRET_KEY").value_or(kDefaultSecretKey);
+  return options;
+}
+
+std::string AdminUsage() {
+  return "usage: cairn admin <command> [options]\n"
+         "commands:\n"
+         "  scrub [--bucket B] [--now]   start a scrub pass (verify every shard, rebuild what is\n"
+         "                               missing or corrupt, collect orphans); with --now, follow\n"
+         "                               it (or the pass already running) to the end\n"
+         "  drives                       list the drives: node, zone, health, space\n"
+         "  drive replace <id> [--now]   rebuild every shard of a drive after its disk was\n"
+         "                               replaced\n"
+         "  repair                       show how many objects wait in the repair queue\n"
+         "options:\n"
+         "  --endpoint URL               the server (default http://$CAIRN_LISTEN, else\n"
+         "                               http://127.0.0.1:9000)\n"
+         "  --access-key KEY             root credentials (default $CAIRN_ROOT_ACCESS_KEY and\n"
+         "  --secret-key SECRET          $CAIRN_ROOT_SECRET_KEY, else the server's defaults)\n"
+         "exit status: 0 done; 1 a pass left objects unrecoverable or reported errors, or could\n"
+         "not start because another pass is running; 2 usage error, server unreachable or\n"
+         "request refused.\n";
+}
+
+}  // namespace cairn::admin_cli

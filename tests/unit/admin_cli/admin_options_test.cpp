@@ -1,0 +1,97 @@
+#include "admin_cli/admin_options.h"
+
+#include <gtest/gtest.h>
+
+#include <map>
+
+namespace cairn::admin_cli {
+namespace {
+
+EnvLookup Env(std::map<std::string, std::string> vars = {}) {
+  return [vars](const char* name) -> std::optional<std::string> {
+    auto it = vars.find(name);
+    if (it == vars.end()) return std::nullopt;
+    return it->second;
+  };
+}
+
+Result<AdminOptions> Parse(std::vector<std::string> args, const EnvLookup& env = Env()) {
+  return ParseAdminArgs(args, env);
+}
+
+TEST(AdminOptions, Defaults) {
+  auto o = Parse({"scrub"});
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->command, AdminCommand::kScrub);
+  EXPECT_EQ(o->bucket, "");
+  EXPECT_FALSE(o->now);
+  EXPECT_EQ(o->endpoint, "http://127.0.0.1:9000");
+  EXPECT_EQ(o->access_key, "cairnroot");
+  EXPECT_EQ(o->secret_key, "cairnroot-secret");
+}
+
+TEST(AdminOptions, EnvironmentLikeScriptServer) {
+  auto o = Parse({"drives"}, Env({{"CAIRN_LISTEN", "0.0.0.0:9100"},
+                                  {"CAIRN_ROOT_ACCESS_KEY", "ops"},
+                                  {"CAIRN_ROOT_SECRET_KEY", "s3cr3t"}}));
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->command, AdminCommand::kDrives);
+  EXPECT_EQ(o->endpoint, "http://0.0.0.0:9100");
+  EXPECT_EQ(o->access_key, "ops");
+  EXPECT_EQ(o->secret_key, "s3cr3t");
+}
+
+TEST(AdminOptions, FlagsBeatTheEnvironment) {
+  auto o = Parse({"--endpoint", "10.0.0.5:9000", "scrub", "--bucket=photos", "--now",
+                  "--access-key=a", "--secret-key", "b"},
+                 Env({{"CAIRN_LISTEN", "x:1"}, {"CAIRN_ROOT_ACCESS_KEY", "env"}}));
+  ASSERT_TRUE(o.ok()) << o.status().ToString();
+  EXPECT_EQ(o->endpoint, "http://10.0.0.5:9000");
+  EXPECT_EQ(o->bucket, "photos");
+  EXPECT_TRUE(o->now);
+  EXPECT_EQ(o->access_key, "a");
+  EXPECT_EQ(o->secret_key, "b");
+  EXPECT_EQ(Parse({"repair", "--endpoint", "http://h:1"})->endpoint, "http://h:1");
+}
+
+TEST(AdminOptions, DriveReplace) {
+  auto o = Parse({"drive", "replace", "node1-d3", "--now"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->command, AdminCommand::kDriveReplace);
+  EXPECT_EQ(o->drive_id, "node1-d3");
+  EXPECT_TRUE(o->now);
+  EXPECT_FALSE(Parse({"drive", "replace"}).ok());
+  EXPECT_FALSE(Parse({"drive", "remove", "d1"}).ok());
+  EXPECT_FALSE(Parse({"drive"}).ok());
+}
+
+TEST(AdminOptions, Help) {
+  EXPECT_EQ(Parse({})->command, AdminCommand::kHelp);
+  EXPECT_EQ(Parse({"help"})->command, AdminCommand::kHelp);
+  EXPECT_EQ(Parse({"scrub", "--help"})->command, AdminCommand::kHelp);
+  EXPECT_NE(AdminUsage().find("drive replace <id>"), std::string::npos);
+}
+
+TEST(AdminOptions, Refusals) {
+  EXPECT_FALSE(Parse({"frobnicate"}).ok());
+  EXPECT_FALSE(Parse({"scrub", "extra"}).ok());
+  EXPECT_FALSE(Parse({"drives", "--now"}).ok());
+  EXPECT_FALSE(Parse({"repair", "--bucket", "b"}).ok());
+  EXPECT_FALSE(Parse({"scrub", "--bucket"}).ok());
+  EXPECT_FALSE(Parse({"scrub", "--endpoint"}).ok());
+  EXPECT_FALSE(Parse({"scrub", "--frob"}).ok());
+}
+
+TEST(AdminOptions, ErrorsNeverEchoTheSecret) {
+  for (auto args :
+       std::vector<std::vector<std::string>>{{"scrub", "--secret=hunter2-top"},
+                                             {"scrub", "--secret-key", "hunter2-top", "bogus"},
+                                             {"--secret-key=hunter2-top", "drives", "--now"}}) {
+    auto o = Parse(args);
+    ASSERT_FALSE(o.ok());
+    EXPECT_EQ(o.status().message().find("hunter2"), std::string::npos) << o.status().message();
+  }
+}
+
+}  // namespace
+}  // namespace cairn::admin_cli
