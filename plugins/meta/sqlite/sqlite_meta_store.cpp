@@ -217,18 +217,61 @@ Status SqliteMetaStore::ApplyLocked(const Txn& txn) {
   return Status::Ok();
 }
 
+Status SqliteMetaStore::Exec(const char* sql) {
+  char* err = nullptr;
+  if (sqlite3_exec(db_.get(), sql, nullptr, nullptr, &err) != SQLITE_OK) {
+    std::string msg = err ? err : "unknown error";
+    sqlite3_free(err);
+    return Status::IOError(std::string("sqlite ") + sql + ": " + msg);
+  }
+  return Status::Ok();
+}
+
+void SqliteMetaStore::CommitGroupLocked(std::vector<Pending*>& group) {
+  Status st = StepDone(begin_, "begin");
+  if (st.ok()) {
+    for (Pending* p : group) {
+      st = Exec("SAVEPOINT txn");
+      if (!st.ok()) break;
+      p->status = ApplyLocked(*p->txn);
+      // A failed transaction is undone alone; the others of the group go on.
+      st = p->status.ok() ? Exec("RELEASE txn") : Exec("ROLLBACK TO txn");
+      if (st.ok() && !p->status.ok()) st = Exec("RELEASE txn");
+      if (!st.ok()) break;
+    }
+  }
+  if (st.ok()) st = StepDone(commit_, "commit");
+  if (!st.ok()) {
+    // Nothing of the group is durable: every member fails with the cause.
+    if (!sqlite3_get_autocommit(db_.get())) StepDone(rollback_, "rollback");
+    for (Pending* p : group) p->status = st;
+  }
+}
+
 Status SqliteMetaStore::Commit(const Txn& txn) {
   if (!ValidTxn(txn)) return Status::InvalidArgument("unknown condition or op kind");
-  std::lock_guard<std::mutex> lock(mu_);
-  CAIRN_RETURN_IF_ERROR(StepDone(begin_, "begin"));
-  Status st = ApplyLocked(txn);
-  if (st.ok()) st = StepDone(commit_, "commit");
-  if (!st.ok() && !sqlite3_get_autocommit(db_.get())) {
-    // Still inside the transaction: undo whatever was applied. A failure here leaves the
-    // connection's transaction to SQLite's own recovery; the original error is what matters.
-    StepDone(rollback_, "rollback");
+  Pending me{&txn, Status::Ok()};
+  std::unique_lock<std::mutex> q(queue_mu_);
+  queue_.push_back(&me);
+  // Wait until a leader has committed us, or until there is no leader and we become it.
+  queue_cv_.wait(q, [&] { return me.done || !leader_; });
+  if (me.done) return me.status;
+  leader_ = true;
+  while (!queue_.empty()) {
+    std::vector<Pending*> group(queue_.begin(), queue_.end());
+    queue_.clear();
+    q.unlock();
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      CommitGroupLocked(group);
+    }
+    q.lock();
+    for (Pending* p : group) p->done = true;
+    queue_cv_.notify_all();
   }
-  return st;
+  leader_ = false;
+  queue_cv_.notify_all();
+  return me.status;
 }
 
 }  // namespace cairn::meta

@@ -8,10 +8,17 @@
 // Thread-safety: thread-safe. One connection with cached prepared statements, serialized by a
 // mutex. That is simple and enough for one node (SQLite has a single writer anyway); if reads
 // under write load become the bottleneck, add a small pool of read-only WAL connections.
+//
+// Group commit: concurrent Commit calls share one SQLite transaction and so one fsync. The
+// first caller becomes the leader and applies every queued transaction in arrival order, each
+// inside its own SAVEPOINT (a failed condition rolls back only that one), then commits them
+// together; nobody is told OK before that commit is durable.
 #pragma once
 
 #include <sqlite3.h>
 
+#include <condition_variable>
+#include <deque>
 #include <memory>
 #include <mutex>
 #include <string>
@@ -55,6 +62,21 @@ class SqliteMetaStore final : public MetaStore {
   Status LookupLocked(std::string_view key, std::string* value, bool* found);
   Status ApplyLocked(const Txn& txn);
   Status StepDone(SqliteStatement& stmt, std::string_view what);
+  Status Exec(const char* sql);
+
+  // A Commit waiting for the group it joins.
+  struct Pending {
+    const Txn* txn;
+    Status status;
+    bool done = false;
+  };
+  // Applies and commits the queued transactions as one SQLite transaction. REQUIRES: mu_ held.
+  void CommitGroupLocked(std::vector<Pending*>& group);
+
+  std::mutex queue_mu_;  // guards queue_ and leader_; taken before mu_, never after
+  std::condition_variable queue_cv_;
+  std::deque<Pending*> queue_;
+  bool leader_ = false;
 
   std::mutex mu_;
   // Declared first so that the statements below are finalized before the connection closes.

@@ -4,7 +4,9 @@
 
 #include <sqlite3.h>
 
+#include <atomic>
 #include <filesystem>
+#include <thread>
 
 #include "fake_host.h"
 #include "meta_conformance.h"
@@ -118,6 +120,42 @@ TEST(SqliteMetaStoreTest, UnknownKindsAreInvalidArgument) {
   Txn ops;
   ops.ops.push_back({"k", static_cast<TxnOp::Kind>(7), "v"});
   EXPECT_EQ((*store)->Commit(ops).code(), CAIRN_INVALID_ARGUMENT);
+}
+
+}  // namespace
+}  // namespace cairn::testing
+
+namespace cairn::testing {
+namespace {
+
+// Group commit: concurrent transactions share SQLite transactions, yet each keeps its own
+// outcome. Racing creators of one key: exactly one wins and the rest conflict, without taking
+// the unrelated writes of their group down with them.
+TEST(SqliteMetaStoreTest, GroupCommitKeepsEachTransactionsOutcome) {
+  ScopedTempDir dir;
+  auto store = SqliteMetaStore::Open(dir.path() + "/meta.sqlite");
+  ASSERT_TRUE(store.ok());
+  constexpr int kThreads = 32;
+  std::atomic<int> won{0}, conflicted{0}, other{0};
+  std::vector<std::thread> threads;
+  for (int i = 0; i < kThreads; ++i) {
+    threads.emplace_back([&, i] {
+      Txn race;
+      race.Require("shared", TxnCondition::kNotExists).Put("shared", std::to_string(i));
+      Status st = store.value()->Commit(race);
+      (st.ok() ? won : st.IsConflict() ? conflicted : other)++;
+      Txn own;
+      own.Put("own/" + std::to_string(i), "v");
+      if (!store.value()->Commit(own).ok()) other++;
+    });
+  }
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(won.load(), 1);
+  EXPECT_EQ(conflicted.load(), kThreads - 1);
+  EXPECT_EQ(other.load(), 0);
+  std::vector<KeyValue> own;
+  ASSERT_TRUE(store.value()->Scan("own/", "own0", 0, &own).ok());
+  EXPECT_EQ(own.size(), static_cast<size_t>(kThreads));
 }
 
 }  // namespace
