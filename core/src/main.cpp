@@ -12,22 +12,12 @@
 #include "node/node_main.h"
 #include "server/node_assembly.h"
 #include "util/log.h"
+#include "util/process_env.h"
 
 namespace {
 
 constexpr const char* kDefaultRootAccessKey = "cairnroot";
 constexpr const char* kDefaultRootSecretKey = "cairnroot-secret";
-
-std::string Env(const char* name, const std::string& def) {
-  const char* v = std::getenv(name);
-  return (v != nullptr && *v != '\0') ? v : def;
-}
-
-std::string ExecutableDir() {
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? "." : exe.parent_path().string();
-}
 
 int Usage() {
   std::cerr << "usage: cairn serve [--config FILE]   run the S3 gateway (default conf/cairn.toml)\n"
@@ -54,10 +44,10 @@ int Serve(int argc, char** argv) {
     std::cerr << "cairn: configuration error: " << config.status().message() << "\n";
     return 1;
   }
-  config->server.listen = Env("CAIRN_LISTEN", config->server.listen);
-  config->server.data_dir = Env("CAIRN_DATA", config->server.data_dir);
-  cairn::RootCredential root{Env("CAIRN_ROOT_ACCESS_KEY", kDefaultRootAccessKey),
-                             Env("CAIRN_ROOT_SECRET_KEY", kDefaultRootSecretKey)};
+  config->server.listen = cairn::EnvOr("CAIRN_LISTEN", config->server.listen);
+  config->server.data_dir = cairn::EnvOr("CAIRN_DATA", config->server.data_dir);
+  cairn::RootCredential root{cairn::EnvOr("CAIRN_ROOT_ACCESS_KEY", kDefaultRootAccessKey),
+                             cairn::EnvOr("CAIRN_ROOT_SECRET_KEY", kDefaultRootSecretKey)};
   if (root.access_key == kDefaultRootAccessKey || root.secret_key == kDefaultRootSecretKey) {
     cairn::LogWarn("cairn",
                    "*** THE DEFAULT ROOT CREDENTIALS ARE IN USE: anyone who can reach this "
@@ -74,7 +64,7 @@ int Serve(int argc, char** argv) {
   signal(SIGPIPE, SIG_IGN);
 
   auto node = cairn::NodeAssembly::Build(std::move(config.value()), root,
-                                         ExecutableDir() + "/plugins");
+                                         cairn::ExecutableDir() + "/plugins");
   if (!node.ok()) {
     std::cerr << "cairn: cannot start: " << node.status().message() << "\n";
     return 1;

@@ -196,6 +196,24 @@ Result<Segment> DataPath::Write(const WriteParams& p, PayloadSource& src, Digest
   return seg;
 }
 
+Status DataPath::ReadBlock(const Segment& seg, size_t chunk, uint32_t shard, uint64_t stripe,
+                           uint8_t* out) {
+  const ChunkLayout& layout = seg.chunks[chunk];
+  StripeLayout sl{layout.size, seg.k, seg.block_size};
+  const uint64_t blen = sl.BlockLength(stripe);
+  std::string buf(blen + kBlockChecksumSize, '\0');
+  ShardRef ref{layout.drives[shard], ShardName(seg.data_id, chunk, shard)};
+  auto got = transport_.Read(ref, sl.ShardOffset(stripe), reinterpret_cast<uint8_t*>(buf.data()),
+                             buf.size());
+  if (!got.ok()) return got.status();
+  if (got.value() != buf.size()) return Status::Corruption("short shard");
+  if (Digest::Sha256Of(buf.data(), blen) != std::string_view(buf).substr(blen)) {
+    return Status::Corruption("block checksum mismatch");
+  }
+  std::memcpy(out, buf.data(), blen);
+  return Status::Ok();
+}
+
 Status DataPath::ReadStripe(const Segment& seg, size_t chunk, uint64_t stripe, uint32_t first,
                             uint32_t last, std::vector<std::string>& blocks,
                             const std::string& what) {
@@ -204,19 +222,11 @@ Status DataPath::ReadStripe(const Segment& seg, size_t chunk, uint64_t stripe, u
   const uint64_t blen = sl.BlockLength(stripe);
   const uint32_t n = seg.k + seg.m;
   std::vector<uint8_t> present(n, 0);
-  std::string buf(blen + kBlockChecksumSize, '\0');
 
   auto read_block = [&](uint32_t i) -> Status {
     if (i >= layout.drives.size()) return Status::Corruption("no drive recorded");
-    ShardRef ref{layout.drives[i], ShardName(seg.data_id, chunk, i)};
-    auto got = transport_.Read(ref, sl.ShardOffset(stripe), reinterpret_cast<uint8_t*>(buf.data()),
-                               buf.size());
-    if (!got.ok()) return got.status();
-    if (got.value() != buf.size()) return Status::Corruption("short shard");
-    if (Digest::Sha256Of(buf.data(), blen) != std::string_view(buf).substr(blen)) {
-      return Status::Corruption("block checksum mismatch");
-    }
-    std::memcpy(blocks[i].data(), buf.data(), blen);
+    CAIRN_RETURN_IF_ERROR(
+        ReadBlock(seg, chunk, i, stripe, reinterpret_cast<uint8_t*>(blocks[i].data())));
     present[i] = 1;
     return Status::Ok();
   };

@@ -8,24 +8,6 @@
 
 namespace cairn {
 
-Status DataPath::ReadBlock(const Segment& seg, size_t chunk, uint32_t shard, uint64_t stripe,
-                           uint8_t* out) {
-  const ChunkLayout& layout = seg.chunks[chunk];
-  StripeLayout sl{layout.size, seg.k, seg.block_size};
-  const uint64_t blen = sl.BlockLength(stripe);
-  std::string buf(blen + kBlockChecksumSize, '\0');
-  ShardRef ref{layout.drives[shard], ShardName(seg.data_id, chunk, shard)};
-  auto got = transport_.Read(ref, sl.ShardOffset(stripe), reinterpret_cast<uint8_t*>(buf.data()),
-                             buf.size());
-  if (!got.ok()) return got.status();
-  if (got.value() != buf.size()) return Status::Corruption("short shard");
-  if (Digest::Sha256Of(buf.data(), blen) != std::string_view(buf).substr(blen)) {
-    return Status::Corruption("block checksum mismatch");
-  }
-  std::memcpy(out, buf.data(), blen);
-  return Status::Ok();
-}
-
 Status DataPath::RepairChunk(Segment* seg, size_t c, bool verify,
                              const std::function<void(uint64_t)>& throttle,
                              const std::string& what, const std::vector<DriveInfo>& drives,

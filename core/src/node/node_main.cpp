@@ -10,20 +10,10 @@
 
 #include "node/storage_node.h"
 #include "util/log.h"
+#include "util/process_env.h"
 
 namespace cairn {
 namespace {
-
-std::string Env(const char* name, const std::string& def) {
-  const char* v = std::getenv(name);
-  return (v != nullptr && *v != '\0') ? v : def;
-}
-
-std::string ExecutableDir() {
-  std::error_code ec;
-  auto exe = std::filesystem::read_symlink("/proc/self/exe", ec);
-  return ec ? "." : exe.parent_path().string();
-}
 
 int Usage() {
   std::cerr << "usage: cairn node --config FILE   run a storage node serving its drives\n"
@@ -52,9 +42,9 @@ int NodeMain(int argc, char** argv) {
     std::cerr << "cairn node: configuration error: " << config.status().message() << "\n";
     return 1;
   }
-  config->cluster_secret = Env("CAIRN_CLUSTER_SECRET", config->cluster_secret);
-  config->data_dir = Env("CAIRN_DATA", config->data_dir);
-  config->listen = Env("CAIRN_LISTEN", config->listen);
+  config->cluster_secret = EnvOr("CAIRN_CLUSTER_SECRET", config->cluster_secret);
+  config->data_dir = EnvOr("CAIRN_DATA", config->data_dir);
+  config->listen = EnvOr("CAIRN_LISTEN", config->listen);
   Status checked = CheckNodeConfig(config.value());
   if (!checked.ok()) {
     std::cerr << "cairn node: configuration error: " << checked.message() << "\n";

@@ -203,14 +203,10 @@ S3Outcome UploadPart(S3Request& req) {
   auto upload = LoadUpload(req);
   if (!upload.ok()) return ToS3(upload.status());
   if (req.HasHeader("x-amz-copy-source")) return UploadPartCopy(req, upload.value(), number);
-  std::optional<std::string> want_md5;
-  if (req.HasHeader("Content-MD5")) {
-    want_md5 = Base64Decode(req.Header("Content-MD5"));
-    if (!want_md5 || want_md5->size() != 16) return S3Error::Of("InvalidDigest");
-  }
-  auto length = req.DeclaredLength();
-  if (!length && !req.http.getChunkedTransferEncoding()) return S3Error::Of("MissingContentLength");
-  if (length && *length > kMaxPartSize) return S3Error::Of("EntityTooLarge");
+  auto announced = ReadUploadBodyHeaders(req, kMaxPartSize);
+  if (!announced.ok()) return ToS3(announced.status());
+  const std::optional<std::string>& want_md5 = announced->md5;
+  const std::optional<uint64_t>& length = announced->length;
   auto params = NewWriteParams(req, req.bucket, req.key, length.value_or(0));
   if (!params.ok()) return ToS3(params.status());
   params->storage_class = upload->record.storage_class;

@@ -276,3 +276,23 @@ Status AbortUpload(Services& svc, const std::string& upload_key, const std::stri
   return Status::Ok();
 }
 }  // namespace cairn
+
+namespace cairn {
+Result<UploadBodyHeaders> ReadUploadBodyHeaders(const S3Request& req, uint64_t max_size) {
+  UploadBodyHeaders out;
+  if (req.HasHeader("Content-MD5")) {
+    out.md5 = Base64Decode(req.Header("Content-MD5"));
+    if (!out.md5 || out.md5->size() != 16) {
+      return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidDigest", "");
+    }
+  }
+  out.length = req.DeclaredLength();
+  if (!out.length && !req.http.getChunkedTransferEncoding()) {
+    return Status::S3(CAIRN_INVALID_ARGUMENT, "MissingContentLength", "");
+  }
+  if (out.length && *out.length > max_size) {
+    return Status::S3(CAIRN_INVALID_ARGUMENT, "EntityTooLarge", "");
+  }
+  return out;
+}
+}  // namespace cairn

@@ -80,3 +80,14 @@ namespace cairn {
 // Used by AbortMultipartUpload, DeleteBucket and the expiry of stale uploads.
 Status AbortUpload(Services& svc, const std::string& upload_key, const std::string& upload_raw);
 }  // namespace cairn
+
+namespace cairn {
+// What an upload body (PutObject, UploadPart) announces: the Content-MD5 to check it against
+// (InvalidDigest when malformed) and its length (MissingContentLength without one and without
+// chunked transfer encoding; EntityTooLarge above `max_size`).
+struct UploadBodyHeaders {
+  std::optional<std::string> md5;  // raw 16 bytes
+  std::optional<uint64_t> length;
+};
+Result<UploadBodyHeaders> ReadUploadBodyHeaders(const S3Request& req, uint64_t max_size);
+}  // namespace cairn

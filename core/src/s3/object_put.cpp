@@ -20,14 +20,10 @@ S3Outcome PutObject(S3Request& req) {
   auto bucket = RequireBucket(req, req.bucket);
   if (!bucket.ok()) return ToS3(bucket.status());
 
-  std::optional<std::string> want_md5;
-  if (req.HasHeader("Content-MD5")) {
-    want_md5 = Base64Decode(req.Header("Content-MD5"));
-    if (!want_md5 || want_md5->size() != 16) return S3Error::Of("InvalidDigest");
-  }
-  auto length = req.DeclaredLength();
-  if (!length && !req.http.getChunkedTransferEncoding()) return S3Error::Of("MissingContentLength");
-  if (length && *length > kMaxPutSize) return S3Error::Of("EntityTooLarge");
+  auto announced = ReadUploadBodyHeaders(req, kMaxPutSize);
+  if (!announced.ok()) return ToS3(announced.status());
+  const std::optional<std::string>& want_md5 = announced->md5;
+  const std::optional<uint64_t>& length = announced->length;
   auto tags = ParseTagQuery(req.Header("x-amz-tagging"));
   if (!tags.ok()) return ToS3(tags.status());
   if (auto e = ValidateTags(tags.value())) return e;
