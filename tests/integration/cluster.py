@@ -140,7 +140,8 @@ class Cluster:
             pytest.fail(f"cairn binary not found at {binary}: build it or set CAIRN_BIN",
                         pytrace=False)
         if not os.access(ETCD, os.X_OK):
-            pytest.skip("etcd is not installed (apt-get install etcd-server etcd-client)")
+            pytest.fail("etcd is not installed (apt-get install etcd-server etcd-client; "
+                        "script/bootstrap does it)", pytrace=False)
         try:
             self._start_etcd()
             self._start_nodes(binary)

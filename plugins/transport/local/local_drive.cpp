@@ -128,6 +128,9 @@ DriveInfo LocalDrive::Info(const std::string& node, const std::string& zone) con
   if (::statvfs(path_.c_str(), &vfs) == 0) {
     info.total_bytes = static_cast<uint64_t>(vfs.f_blocks) * vfs.f_frsize;
     info.free_bytes = static_cast<uint64_t>(vfs.f_bavail) * vfs.f_frsize;
+    // A full drive is unhealthy for writing: placement sends new shards elsewhere. Its shards
+    // stay readable (CheckServing does not look at space).
+    if (info.free_bytes < kFullBelowBytes) info.healthy = false;
   }
   return info;
 }

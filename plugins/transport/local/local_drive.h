@@ -20,6 +20,9 @@
 
 namespace cairn::transport {
 
+// Below this much free space a drive counts as full (unhealthy for new shards).
+inline constexpr uint64_t kFullBelowBytes = 1u << 20;
+
 class LocalDrive {
  public:
   struct PrepareReport {

@@ -5,6 +5,8 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
+#include <cstdlib>
+
 #include <filesystem>
 #include <fstream>
 #include <map>
@@ -35,6 +37,16 @@ std::vector<std::string> ThreeDrives(const std::string& dir) {
 }
 
 INSTANTIATE_TEST_SUITE_P(Local, TransportConformanceTest,
+                         ::testing::Values(TransportEngine{
+                             "local",
+                             [](const std::string& dir) { return OpenLocal(ThreeDrives(dir)); },
+                             [](Transport&, const std::string& dir, size_t index) {
+                               fs::remove_all(dir + "/d" +
+                                              std::to_string(index));  // the disk is gone
+                             },
+                             /*persistent=*/true}),
+                         TransportEngineName);
+INSTANTIATE_TEST_SUITE_P(Local, PersistentTransportConformanceTest,
                          ::testing::Values(TransportEngine{
                              "local",
                              [](const std::string& dir) { return OpenLocal(ThreeDrives(dir)); },
@@ -174,16 +186,23 @@ TEST(LocalTransportTest, ReplacedIdFileMakesTheDriveUnavailable) {
             CAIRN_UNAVAILABLE);
 }
 
+// Root ignores permission bits, so the check runs in a child process that, when started as
+// root, first becomes the unprivileged user "nobody" (uid 65534).
 TEST(LocalTransportTest, UnwritableDriveIsUnhealthy) {
-  if (geteuid() == 0) GTEST_SKIP() << "root ignores permission bits";
   ScopedTempDir dir;
-  auto t = OpenLocal({dir.Sub("d0"), dir.Sub("d1")});
-  ASSERT_EQ(::chmod(dir.Sub("d1").c_str(), 0), 0);
-  auto drives = DrivesOf(*t);
-  EXPECT_TRUE(drives[0].healthy);
-  EXPECT_FALSE(drives[1].healthy);
-  EXPECT_EQ(t->OpenWriter({drives[1].id, "a"}).status().code(), CAIRN_UNAVAILABLE);
-  ::chmod(dir.Sub("d1").c_str(), 0755);
+  ASSERT_EQ(::chmod(dir.path().c_str(), 0777), 0);
+  EXPECT_EXIT(
+      {
+        if (geteuid() == 0 && (setgid(65534) != 0 || setuid(65534) != 0)) std::_Exit(3);
+        auto t = OpenLocal({dir.Sub("d0"), dir.Sub("d1")});
+        if (t == nullptr || ::chmod(dir.Sub("d1").c_str(), 0) != 0) std::_Exit(4);
+        auto drives = DrivesOf(*t);
+        bool ok = drives.size() == 2 && drives[0].healthy && !drives[1].healthy &&
+                  t->OpenWriter({drives[1].id, "a"}).status().code() == CAIRN_UNAVAILABLE;
+        ::chmod(dir.Sub("d1").c_str(), 0755);
+        std::_Exit(ok ? 0 : 1);
+      },
+      ::testing::ExitedWithCode(0), "");
 }
 
 TEST(LocalTransportTest, UnusableDriveAtStartDoesNotFailCreate) {

@@ -85,4 +85,8 @@ class TransportConformanceTest : public ::testing::TestWithParam<TransportEngine
   std::vector<std::string> drive_ids_;
 };
 
+// The tests that need state to outlive an instance; instantiate it only for engines whose
+// `persistent` is true (an in-memory engine has nothing to reopen).
+class PersistentTransportConformanceTest : public TransportConformanceTest {};
+
 }  // namespace cairn::testing

@@ -238,8 +238,7 @@ TEST_P(TransportConformanceTest, BrokenDriveIsUnhealthyAndUnavailable) {
   EXPECT_TRUE(WriteShard(Ref(0, "k/3"), "three").ok());
 }
 
-TEST_P(TransportConformanceTest, ReopenKeepsShardsAndDriveIds) {
-  if (!GetParam().persistent) GTEST_SKIP() << "state does not outlive the instance";
+TEST_P(PersistentTransportConformanceTest, ReopenKeepsShardsAndDriveIds) {
   ASSERT_TRUE(WriteShard(Ref(0, "p/1"), "persist").ok());
   const auto ids = drive_ids_;
   Reopen();

@@ -89,6 +89,14 @@ INSTANTIATE_TEST_SUITE_P(Http, TransportConformanceTest,
                              },
                              /*persistent=*/true}),
                          TransportEngineName);
+INSTANTIATE_TEST_SUITE_P(Http, PersistentTransportConformanceTest,
+                         ::testing::Values(TransportEngine{
+                             "http", OpenNodeBacked,
+                             [](Transport&, const std::string& dir, size_t index) {
+                               fs::remove_all(dir + "/d" + std::to_string(index));
+                             },
+                             /*persistent=*/true}),
+                         TransportEngineName);
 
 Status Write(Transport& t, const ShardRef& ref, const std::string& bytes) {
   auto w = t.OpenWriter(ref);
