@@ -174,7 +174,7 @@ S3Outcome UploadPartCopy(S3Request& req, const LoadedUpload& upload, uint32_t nu
   bool degraded = false;
   auto segment = req.svc.data.Write(params.value(), source, &md5, &degraded);
   if (!segment.ok()) return ToS3(segment.status());
-  PartRecord part{number, HexEncode(md5.Finish()), req.now_ms, std::move(segment.value())};
+  PartRecord part{number, HexEncode(md5.Finish()), req.now_ms, std::move(segment.value()), {}, {}};
   if (!upload.record.checksum_algorithm.empty()) {
     // The part's checksum is computed from the copied bytes: read them back once more.
     return S3Error::Of("NotImplemented",
@@ -216,7 +216,7 @@ S3Outcome UploadPart(S3Request& req) {
   auto segment = req.svc.data.Write(params.value(), req.Body(), &md5, &degraded);
   if (!segment.ok()) return ToS3(segment.status());
   std::string digest = md5.Finish();
-  PartRecord part{number, HexEncode(digest), req.now_ms, std::move(segment.value())};
+  PartRecord part{number, HexEncode(digest), req.now_ms, std::move(segment.value()), {}, {}};
   VerifiedChecksum(req, &part.checksum_algorithm, &part.checksum);
   S3Outcome refused;
   if (want_md5 && *want_md5 != digest) {

@@ -103,7 +103,7 @@ Result<std::unique_ptr<NodeAssembly>> NodeAssembly::Build(Config config, const R
 
   n->data_ = std::make_unique<DataPath>(*n->transport_, by_stable_name, *n->placement_);
   n->services_ = std::make_unique<Services>(
-      Services{n->config_, *n->meta_, *n->data_, *n->auth_, classes});
+      Services{n->config_, *n->meta_, *n->data_, *n->auth_, classes, nullptr, nullptr});
   n->repair_ = std::make_unique<RepairQueue>(*n->services_);
   n->scrubber_ = std::make_unique<Scrubber>(*n->services_, *n->transport_);
   n->services_->repair = n->repair_.get();
