@@ -1,5 +1,5 @@
 // The cairn binary: `cairn serve` runs the S3 gateway, `cairn node` a storage node, `cairn admin`
-// talks to a running gateway, `cairn version` prints the version.
+// talks to a running gateway, `cairn bench` loads any S3 endpoint, `cairn version` prints the version.
 #include <signal.h>
 #include <unistd.h>
 
@@ -9,6 +9,7 @@
 #include <string>
 
 #include "admin_cli/admin_main.h"
+#include "bench/bench_main.h"
 #include "node/node_main.h"
 #include "server/node_assembly.h"
 #include "util/log.h"
@@ -22,6 +23,8 @@ constexpr const char* kDefaultRootSecretKey = "cairnroot-secret";
 int Usage() {
   std::cerr << "usage: cairn serve [--config FILE]   run the S3 gateway (default conf/cairn.toml)\n"
                "       cairn admin scrub [--bucket B] [--now] | drives | drive replace ID [--now] | repair\n"
+               "       cairn bench --endpoint URL --access-key K --secret-key S [--size 4KiB]\n"
+               "             [--concurrency 16] [--duration 10s] [--workload put|get|mixed|list|delete]\n"
                "       cairn node [--config FILE]    run a storage node serving its drives over HTTP\n"
                "       cairn version\n"
                "environment: CAIRN_LISTEN (host:port), CAIRN_DATA (data directory),\n"
@@ -90,6 +93,7 @@ int main(int argc, char** argv) {
   if (cmd == "serve") return Serve(argc, argv);
   if (cmd == "admin") return cairn::AdminMain(argc, argv);
   if (cmd == "node") return cairn::NodeMain(argc, argv);
+  if (cmd == "bench") return cairn::BenchMain(argc, argv);
   if (cmd == "version" || cmd == "--version") {
     std::cout << "cairn 0.1.0 (plugin ABI " << CAIRN_ABI_MAJOR << "." << CAIRN_ABI_MINOR << ")\n";
     return 0;

@@ -236,27 +236,42 @@ Status DataPath::ReadStripe(const Segment& seg, size_t chunk, uint64_t stripe, u
                         " stripe " + std::to_string(stripe) + ": " + st.ToString());
   };
 
-  bool degraded = false;
-  for (uint32_t i = first; i <= last; ++i) {
-    Status st = read_block(i);
-    if (!st.ok()) {
-      note(i, st);
-      degraded = true;
+  // Reads blocks in parallel, one thread each: a stripe's blocks sit on different drives (or
+  // nodes), so a GET waits for the slowest of them, not for their sum. Returns the failures.
+  auto read_all = [&](const std::vector<uint32_t>& which) {
+    uint32_t failed = 0;
+    if (which.size() == 1) {
+      Status st = read_block(which[0]);
+      if (!st.ok()) note(which[0], st);
+      return st.ok() ? 0u : 1u;
     }
-  }
-  if (!degraded) return Status::Ok();
+    std::vector<std::future<Status>> reads;
+    for (uint32_t i : which) reads.push_back(std::async(std::launch::async, read_block, i));
+    for (size_t j = 0; j < which.size(); ++j) {
+      Status st = reads[j].get();
+      if (!st.ok()) {
+        note(which[j], st);
+        ++failed;
+      }
+    }
+    return failed;
+  };
+
+  std::vector<uint32_t> wanted;
+  for (uint32_t i = first; i <= last; ++i) wanted.push_back(i);
+  if (read_all(wanted) == 0) return Status::Ok();
 
   // Systematic code: parity is read only now. Gather any k good blocks, then decode.
   uint32_t good = 0;
   for (uint32_t i = 0; i < n; ++i) good += present[i];
-  for (uint32_t i = 0; i < n && good < seg.k; ++i) {
-    if (present[i] || (i >= first && i <= last)) continue;
-    Status st = read_block(i);
-    if (st.ok()) {
-      ++good;
-    } else {
-      note(i, st);
+  uint32_t next = 0;  // the next candidate block not read yet
+  while (good < seg.k) {
+    std::vector<uint32_t> batch;
+    for (; next < n && batch.size() < seg.k - good; ++next) {
+      if (!present[next] && !(next >= first && next <= last)) batch.push_back(next);
     }
+    if (batch.empty()) break;
+    good += static_cast<uint32_t>(batch.size()) - read_all(batch);
   }
   if (good < seg.k) {
     LogError("data", "unrecoverable stripe of " + what + ": data " + seg.data_id + " chunk " +

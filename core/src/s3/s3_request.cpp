@@ -12,10 +12,16 @@ Result<size_t> RequestBody::Read(uint8_t* out, size_t size) {
     pending_.clear();
     pending_pos_ = 0;
     if (raw_done_) return size_t{0};
-    std::string raw(kRawPiece, '\0');
-    raw_.read(raw.data(), raw.size());
-    raw.resize(raw_.gcount());
-    if (raw.empty()) {
+    // Never more than the rest of the declared body, into a buffer that is allocated (and
+    // zeroed) once per request rather than per read.
+    size_t want = kRawPiece;
+    if (expected_ && decoder_ == nullptr && *expected_ >= total_) {
+      want = std::min<uint64_t>(want, *expected_ - total_ + 1);  // +1 notices excess bytes
+    }
+    if (raw_.size() < want) raw_.resize(want);
+    stream_.read(raw_.data(), static_cast<std::streamsize>(want));
+    const size_t got = static_cast<size_t>(stream_.gcount());
+    if (got == 0) {
       raw_done_ = true;
       if (decoder_ != nullptr) CAIRN_RETURN_IF_ERROR(decoder_->Finish());
       if (expected_ && total_ != *expected_) {
@@ -26,10 +32,10 @@ Result<size_t> RequestBody::Read(uint8_t* out, size_t size) {
       continue;
     }
     if (decoder_ != nullptr) {
-      CAIRN_RETURN_IF_ERROR(decoder_->Feed(reinterpret_cast<const uint8_t*>(raw.data()),
-                                           raw.size(), &pending_));
+      CAIRN_RETURN_IF_ERROR(
+          decoder_->Feed(reinterpret_cast<const uint8_t*>(raw_.data()), got, &pending_));
     } else {
-      pending_ = std::move(raw);
+      pending_.assign(raw_.data(), got);
     }
     total_ += pending_.size();
     if (expected_ && total_ > *expected_) {

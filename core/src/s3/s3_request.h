@@ -26,16 +26,17 @@ using S3Outcome = std::optional<S3Error>;
 class RequestBody : public PayloadSource {
  public:
   RequestBody(std::istream& raw, BodyDecoder* decoder, std::optional<uint64_t> expected)
-      : raw_(raw), decoder_(decoder), expected_(expected) {}
+      : stream_(raw), decoder_(decoder), expected_(expected) {}
   Result<size_t> Read(uint8_t* out, size_t size) override;
   uint64_t bytes_read() const { return total_; }
 
  private:
-  std::istream& raw_;
+  std::istream& stream_;
   BodyDecoder* decoder_;
   std::optional<uint64_t> expected_;
   std::string pending_;
   size_t pending_pos_ = 0;
+  std::string raw_;  // reused for every read from the socket
   uint64_t total_ = 0;
   bool raw_done_ = false;
 };
