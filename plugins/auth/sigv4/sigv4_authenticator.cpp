@@ -73,6 +73,22 @@ Result<std::string> SigV4Authenticator::HeaderPayloadHash(const HttpRequestView&
   return std::string(kEmptySha256Hex);
 }
 
+std::string SigV4Authenticator::SigningKey(const std::string& access_key,
+                                           const std::string& secret,
+                                           const CredentialScope& scope) {
+  std::string cache_key = access_key + "\n" + scope.ToString() + "\n" + Sha256Hex(secret);
+  {
+    std::lock_guard<std::mutex> lock(keys_mutex_);
+    auto it = signing_keys_.find(cache_key);
+    if (it != signing_keys_.end()) return it->second;
+  }
+  std::string key = DeriveSigningKey(secret, scope);
+  std::lock_guard<std::mutex> lock(keys_mutex_);
+  if (signing_keys_.size() >= 4096) signing_keys_.clear();
+  signing_keys_.emplace(std::move(cache_key), key);
+  return key;
+}
+
 Result<AuthResult> SigV4Authenticator::Authenticate(const HttpRequestView& request) {
   const std::string* authorization = FindHeader(request.headers, "authorization");
   size_t q = request.uri.find('?');
@@ -124,7 +140,7 @@ Result<AuthResult> SigV4Authenticator::Authenticate(const HttpRequestView& reque
   to_sign.signed_headers = params.signed_headers;
   to_sign.payload_hash = payload_hash;
   to_sign.presigned = presigned;
-  std::string signing_key = DeriveSigningKey(credential.value().secret, params.scope);
+  std::string signing_key = SigningKey(params.access_key, credential.value().secret, params.scope);
   SecureWipe(&credential.value().secret);
   std::string expected =
       SignHex(signing_key, StringToSign(amz_date, params.scope, CanonicalRequest(to_sign)));

@@ -9,7 +9,9 @@
 
 #include <cstdint>
 #include <functional>
+#include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "auth_params.h"
 #include "cairn/authenticator.h"
@@ -47,8 +49,16 @@ class SigV4Authenticator : public Authenticator {
   Status CheckPresignedTime(const HttpRequestView& request, const SignatureParams& params);
   Result<std::string> HeaderPayloadHash(const HttpRequestView& request);
 
+  // The signing key of (access key, scope, secret), derived with four HMACs once and then
+  // reused: it only changes daily. The secret enters the cache key as its SHA-256, so a changed
+  // secret misses. Bounded; cleared when full.
+  std::string SigningKey(const std::string& access_key, const std::string& secret,
+                         const CredentialScope& scope);
+
   SigV4Settings settings_;
   CredentialLookup lookup_;
+  std::mutex keys_mutex_;
+  std::unordered_map<std::string, std::string> signing_keys_;
 };
 
 }  // namespace cairn::sigv4
