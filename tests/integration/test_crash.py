@@ -11,9 +11,14 @@ kill the server restarts on the same data directory, and:
 - a full scrub with orphan_grace_seconds = 0 leaves exactly the shards of the listed objects:
   9 per 64 MiB chunk (objects here are above 1 MiB, the most storage.inline_max_bytes allows,
   so each has shard files).
+
+The same runs for small objects (up to 16 KiB, stored inline in their metadata records, many
+concurrent commits sharing SQLite's group commit): many more of them, and no shard files.
 """
 
 import hashlib
+
+import pytest
 import random
 import threading
 import time
@@ -28,6 +33,9 @@ WRITES = 50
 KEYS = [f"key-{i:02d}" for i in range(16)]
 CHUNK = 64 * MiB
 DRIVES = 9
+INLINE_MAX = 16 * 1024
+# Per mode: (writes, acknowledged writes to wait for before the kill).
+MODES = {"large": (WRITES, 20), "small": (600, 150)}
 
 
 class Write:
@@ -41,11 +49,11 @@ class Write:
         self.failed = None  # monotonic time of that error
 
 
-def plan_writes(rng):
+def plan_writes(rng, mode):
     writes = []
-    for n in range(WRITES):
+    for n in range(MODES[mode][0]):
         key = KEYS[n % len(KEYS)] if n < len(KEYS) else rng.choice(KEYS)
-        size = MiB + 1 + rng.randrange(2 * MiB)
+        size = MiB + 1 + rng.randrange(2 * MiB) if mode == "large" else rng.randrange(INLINE_MAX - 64)
         # The write's identity is in its first bytes, so two writes never share content.
         data = f"{key} write {n}\n".encode() + pseudo_random_bytes(size, seed=1000 + n)
         writes.append(Write(key, data))
@@ -83,14 +91,16 @@ def acceptable(writes, key):
     return ok, bool(acked)
 
 
-def test_kill_9_during_concurrent_puts(server_factory, tmp_path):
+@pytest.mark.parametrize("mode", sorted(MODES))
+def test_kill_9_during_concurrent_puts(server_factory, tmp_path, mode):
+    total, kill_after = MODES[mode]
     config = write_config(tmp_path / "crash.toml", {"storage": {
         "scrub_interval_seconds": 0, "scrub_bytes_per_second": 0, "orphan_grace_seconds": 0}})
-    server = server_factory("crash", config=config)
+    server = server_factory(f"crash-{mode}", config=config)
     bucket = unique_bucket("crash")
     make_client(server).create_bucket(Bucket=bucket)
 
-    writes = plan_writes(random.Random(3))
+    writes = plan_writes(random.Random(3), mode)
     stop = threading.Event()
     threads = [threading.Thread(target=writer, args=(server, bucket, writes[i::THREADS], stop))
                for i in range(THREADS)]
@@ -98,7 +108,7 @@ def test_kill_9_during_concurrent_puts(server_factory, tmp_path):
         t.start()
     # Kill once a good share is acknowledged, with others certainly in flight.
     deadline = time.monotonic() + 60
-    while sum(w.acked is not None for w in writes) < 20 and time.monotonic() < deadline:
+    while sum(w.acked is not None for w in writes) < kill_after and time.monotonic() < deadline:
         time.sleep(0.005)
     server.proc.kill()  # SIGKILL: no shutdown path runs
     killed_at = time.monotonic()
@@ -109,7 +119,7 @@ def test_kill_9_during_concurrent_puts(server_factory, tmp_path):
 
     acked = [w for w in writes if w.acked is not None]
     in_flight = [w for w in writes if w.started is not None and w.acked is None]
-    assert 20 <= len(acked) < WRITES, f"{len(acked)} of {WRITES} writes acknowledged"
+    assert kill_after <= len(acked) < total, f"{len(acked)} of {total} writes acknowledged"
     assert in_flight, "no write was in flight at the kill: the test proves little"
     early_errors = [w.error for w in writes if w.failed is not None and w.failed < killed_at]
     assert early_errors == [], f"writes failed before the kill: {early_errors}"
@@ -138,7 +148,7 @@ def test_kill_9_during_concurrent_puts(server_factory, tmp_path):
         print(f"{len(acked)} acknowledged, {len(in_flight)} in flight, {len(listed)} keys listed, "
               f"{progress['orphans_removed']} orphan shards removed")
         assert progress["errors"] == [] and progress["unrecoverable"] == [], progress
-        chunks = sum(-(-size // CHUNK) for size in listed.values())
+        chunks = sum(-(-size // CHUNK) for size in listed.values() if size > INLINE_MAX)
         files = restarted.shard_files()
         assert len(files) == DRIVES * chunks, (
             f"{len(files)} shard files after the scrub, the {len(listed)} listed objects need "
