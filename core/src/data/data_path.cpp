@@ -9,6 +9,9 @@
 
 namespace cairn {
 
+// Blocks at least this large are read in parallel (one thread per block).
+constexpr uint64_t kParallelReadMinBlock = 128 << 10;
+
 std::string DataPath::ShardName(const std::string& data_id, size_t chunk, size_t shard) {
   return data_id.substr(0, 2) + "/" + data_id + "/c" + std::to_string(chunk) + ".s" +
          std::to_string(shard);
@@ -74,12 +77,27 @@ Result<Segment> DataPath::Write(const WriteParams& p, PayloadSource& src, Digest
   seg.block_size = p.block_size;
   seg.chunk_size = p.chunk_size;
 
-  // One stripe of data plus its parity: the only object bytes held in memory.
-  std::vector<uint8_t> stripe(stripe_data);
-  std::vector<std::vector<uint8_t>> parity(p.m, std::vector<uint8_t>(p.block_size));
+  // One stripe of data plus its parity: the only object bytes held in memory. An object
+  // announced smaller than a stripe gets buffers of its size (rounded to k, +1 byte to see the
+  // end), grown to a full stripe only if more bytes arrive.
+  uint64_t cap = stripe_data;
+  if (p.expected_size > 0 && p.expected_size < stripe_data) {
+    cap = std::min<uint64_t>(stripe_data, (p.expected_size + p.k) / p.k * p.k);
+  }
+  std::vector<uint8_t> stripe(cap);
+  std::vector<std::vector<uint8_t>> parity(p.m, std::vector<uint8_t>(cap / p.k));
   std::vector<const uint8_t*> data_ptrs(p.k);
   std::vector<uint8_t*> parity_ptrs(p.m);
-  for (uint32_t i = 0; i < p.m; ++i) parity_ptrs[i] = parity[i].data();
+  auto read_stripe = [&](uint64_t want) -> Result<size_t> {
+    uint64_t first = std::min<uint64_t>(want, stripe.size());
+    auto got = ReadFull(src, stripe.data(), first);
+    if (!got.ok() || got.value() < first || first == want) return got;
+    stripe.resize(stripe_data);  // the object is larger than announced
+    for (auto& b : parity) b.resize(p.block_size);
+    auto more = ReadFull(src, stripe.data() + first, want - first);
+    if (!more.ok()) return more;
+    return got.value() + more.value();
+  };
 
   // Removes what this write already committed when it fails: nothing references it yet.
   auto fail = [&](const Status& st) -> Status {
@@ -91,7 +109,7 @@ Result<Segment> DataPath::Write(const WriteParams& p, PayloadSource& src, Digest
   for (uint32_t chunk = 0; !eof; ++chunk) {
     // Read the chunk's first stripe before opening shard files: an empty tail makes no chunk.
     uint64_t want = std::min<uint64_t>(stripe_data, p.chunk_size);
-    auto got = ReadFull(src, stripe.data(), want);
+    auto got = read_stripe(want);
     if (!got.ok()) return fail(got.status());
     if (got.value() == 0) break;
 
@@ -138,6 +156,7 @@ Result<Segment> DataPath::Write(const WriteParams& p, PayloadSource& src, Digest
       uint64_t blen = (stripe_bytes + p.k - 1) / p.k;
       std::memset(stripe.data() + stripe_bytes, 0, blen * p.k - stripe_bytes);
       for (uint32_t i = 0; i < p.k; ++i) data_ptrs[i] = stripe.data() + i * blen;
+      for (uint32_t i = 0; i < p.m; ++i) parity_ptrs[i] = parity[i].data();
       Status st = coder.Encode(data_ptrs.data(), parity_ptrs.data(), blen);
       if (!st.ok()) return fail(st);
       for (uint32_t i = 0; i < n; ++i) {
@@ -156,7 +175,7 @@ Result<Segment> DataPath::Write(const WriteParams& p, PayloadSource& src, Digest
       }
       if (chunk_bytes == p.chunk_size) break;
       want = std::min<uint64_t>(stripe_data, p.chunk_size - chunk_bytes);
-      got = ReadFull(src, stripe.data(), want);
+      got = read_stripe(want);
       if (!got.ok()) return fail(got.status());
       if (got.value() == 0) {
         eof = true;
@@ -240,10 +259,16 @@ Status DataPath::ReadStripe(const Segment& seg, size_t chunk, uint64_t stripe, u
   // nodes), so a GET waits for the slowest of them, not for their sum. Returns the failures.
   auto read_all = [&](const std::vector<uint32_t>& which) {
     uint32_t failed = 0;
-    if (which.size() == 1) {
-      Status st = read_block(which[0]);
-      if (!st.ok()) note(which[0], st);
-      return st.ok() ? 0u : 1u;
+    // Small blocks are read in turn: a thread per block costs more than the page-cache read.
+    if (which.size() == 1 || blen < kParallelReadMinBlock) {
+      for (uint32_t i : which) {
+        Status st = read_block(i);
+        if (!st.ok()) {
+          note(i, st);
+          ++failed;
+        }
+      }
+      return failed;
     }
     std::vector<std::future<Status>> reads;
     for (uint32_t i : which) reads.push_back(std::async(std::launch::async, read_block, i));
