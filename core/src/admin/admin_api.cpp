@@ -3,32 +3,16 @@
 #include <Poco/Net/HTTPResponse.h>
 
 #include "durability/repair_queue.h"
+#include "util/json_text.h"
 #include "durability/scrubber.h"
 #include "s3/object_common.h"
 
 namespace cairn {
 namespace {
 
-std::string Json(const std::string& s) {
-  std::string out = "\"";
-  for (unsigned char c : s) {
-    if (c == '"' || c == '\\') {
-      out += '\\';
-      out += static_cast<char>(c);
-    } else if (c < 0x20) {
-      char buf[8];
-      std::snprintf(buf, sizeof(buf), "\\u%04x", c);
-      out += buf;
-    } else {
-      out += static_cast<char>(c);
-    }
-  }
-  return out + "\"";
-}
-
 std::string JsonList(const std::vector<std::string>& items) {
   std::string out = "[";
-  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + Json(items[i]);
+  for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + JsonString(items[i]);
   return out + "]";
 }
 
@@ -41,7 +25,7 @@ void SendJson(S3Request& req, int status, const std::string& body) {
 
 std::string ProgressJson(const ScrubProgress& p) {
   return std::string("{\"running\":") + (p.running ? "true" : "false") +
-         ",\"bucket\":" + Json(p.bucket) + ",\"drive\":" + Json(p.drive) +
+         ",\"bucket\":" + JsonString(p.bucket) + ",\"drive\":" + JsonString(p.drive) +
          ",\"objects_total\":" + std::to_string(p.objects_total) +
          ",\"objects_checked\":" + std::to_string(p.objects_checked) +
          ",\"shards_checked\":" + std::to_string(p.shards_checked) +
@@ -92,8 +76,8 @@ S3Outcome HandleAdmin(S3Request& req) {
     std::string body = "{\"drives\":[";
     for (size_t i = 0; i < drives.size(); ++i) {
       const auto& d = drives[i];
-      body += std::string(i ? "," : "") + "{\"id\":" + Json(d.id) + ",\"node\":" + Json(d.node) +
-              ",\"zone\":" + Json(d.zone) + ",\"path\":" + Json(d.path) +
+      body += std::string(i ? "," : "") + "{\"id\":" + JsonString(d.id) + ",\"node\":" + JsonString(d.node) +
+              ",\"zone\":" + JsonString(d.zone) + ",\"path\":" + JsonString(d.path) +
               ",\"healthy\":" + (d.healthy ? "true" : "false") +
               ",\"total_bytes\":" + std::to_string(d.total_bytes) +
               ",\"free_bytes\":" + std::to_string(d.free_bytes) + "}";

@@ -6,6 +6,7 @@
 
 #include "bench/bench_result.h"
 #include "bench/latency_histogram.h"
+#include "util/json_text.h"
 
 namespace cairn::bench {
 
@@ -19,7 +20,5 @@ std::string ToJson(const BenchResult& result);
 // latency axis in ms below, and p50/p99 marked. A placeholder text when there is no sample.
 std::string ToSvg(const LatencyHistogram& latency, const std::string& title);
 
-// `s` as a JSON string literal, quotes included.
-std::string JsonString(const std::string& s);
 
 }  // namespace cairn::bench

@@ -228,33 +228,48 @@ const toml::table* Config::PluginTable(const std::string& category,
   return (*cat)[name].as_table();
 }
 
-std::string Config::ResolvePath(const std::string& p) const {
+std::string ResolveAgainstConfig(const std::string& config_path, const std::string& p) {
   std::filesystem::path fp(p);
   if (fp.is_absolute()) return p;
-  return (std::filesystem::path(path).parent_path() / fp).lexically_normal().string();
+  return (std::filesystem::path(config_path).parent_path() / fp).lexically_normal().string();
 }
 
-Result<Config> ParseConfig(const std::string& text, const std::string& path) {
-  Config c;
-  c.path = path;
+std::string Config::ResolvePath(const std::string& p) const { return ResolveAgainstConfig(path, p); }
+
+Result<std::shared_ptr<toml::table>> ParseTomlDocument(const std::string& text,
+                                                       const std::string& path) {
   try {
-    c.document = std::make_shared<toml::table>(toml::parse(text, path));
+    return std::make_shared<toml::table>(toml::parse(text, path));
   } catch (const toml::parse_error& e) {
     const auto& src = e.source();
     return Status::InvalidArgument(path + ":" + std::to_string(src.begin.line) + ":" +
                                    std::to_string(src.begin.column) + ": " +
                                    std::string(e.description()));
   }
+}
+
+Result<std::string> ReadConfigFile(const std::string& path) {
+  std::ifstream in(path);
+  if (!in) return Status::NotFound("cannot read configuration file " + path);
+  std::stringstream ss;
+  ss << in.rdbuf();
+  return ss.str();
+}
+
+Result<Config> ParseConfig(const std::string& text, const std::string& path) {
+  Config c;
+  c.path = path;
+  auto doc = ParseTomlDocument(text, path);
+  if (!doc.ok()) return doc.status();
+  c.document = std::move(doc.value());
   CAIRN_RETURN_IF_ERROR(Validate(c));
   return c;
 }
 
 Result<Config> LoadConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot read configuration file " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseConfig(ss.str(), path);
+  auto text = ReadConfigFile(path);
+  if (!text.ok()) return text.status();
+  return ParseConfig(text.value(), path);
 }
 
 }  // namespace cairn

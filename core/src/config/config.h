@@ -91,6 +91,14 @@ Result<Config> LoadConfig(const std::string& path);
 // Parses TOML text (for tests); `path` only names the source in errors.
 Result<Config> ParseConfig(const std::string& text, const std::string& path);
 
+// Parses a TOML document; a syntax error names the file, line and column.
+Result<std::shared_ptr<toml::table>> ParseTomlDocument(const std::string& text,
+                                                       const std::string& path);
+// The whole text of a configuration file (NotFound names it).
+Result<std::string> ReadConfigFile(const std::string& path);
+// `p` resolved against the directory of the configuration file `config_path`.
+std::string ResolveAgainstConfig(const std::string& config_path, const std::string& p);
+
 // "file:line:col" for a node, used in every configuration error.
 std::string ConfigPosition(const std::string& path, const toml::node& node);
 

@@ -109,32 +109,23 @@ const toml::table* NodeConfig::TransportTable() const {
 }
 
 std::string NodeConfig::ResolvePath(const std::string& p) const {
-  std::filesystem::path fp(p);
-  if (fp.is_absolute()) return p;
-  return (std::filesystem::path(path).parent_path() / fp).lexically_normal().string();
+  return ResolveAgainstConfig(path, p);
 }
 
 Result<NodeConfig> ParseNodeConfig(const std::string& text, const std::string& path) {
   NodeConfig c;
   c.path = path;
-  try {
-    c.document = std::make_shared<toml::table>(toml::parse(text, path));
-  } catch (const toml::parse_error& e) {
-    const auto& src = e.source();
-    return Status::InvalidArgument(path + ":" + std::to_string(src.begin.line) + ":" +
-                                   std::to_string(src.begin.column) + ": " +
-                                   std::string(e.description()));
-  }
+  auto doc = ParseTomlDocument(text, path);
+  if (!doc.ok()) return doc.status();
+  c.document = std::move(doc.value());
   CAIRN_RETURN_IF_ERROR(Validate(c));
   return c;
 }
 
 Result<NodeConfig> LoadNodeConfig(const std::string& path) {
-  std::ifstream in(path);
-  if (!in) return Status::NotFound("cannot read configuration file " + path);
-  std::stringstream ss;
-  ss << in.rdbuf();
-  return ParseNodeConfig(ss.str(), path);
+  auto text = ReadConfigFile(path);
+  if (!text.ok()) return text.status();
+  return ParseNodeConfig(text.value(), path);
 }
 
 Status CheckNodeConfig(NodeConfig& c) {
