@@ -78,7 +78,12 @@ void Scrubber::RunPass(const std::string& bucket, const std::string& drive) {
   ScrubRecords(prefix, drive);
   if (bucket.empty()) {
     ScrubRecords(std::string(keys::kPartFamily), drive);  // parts of uploads in progress
-    if (drive.empty()) {
+    bool stopping;
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping = stop_;
+    }
+    if (drive.empty() && !stopping) {
       ExpireUploads();  // before the orphan sweep, which then finds nothing of theirs
       RemoveOrphans();
     }
