@@ -1,8 +1,8 @@
 // Transport: the shard storage boundary. Puts, reads (by byte range), deletes, lists and stats
 // shard files on the drives a transport serves, and reports each drive's health.
 //
-// A shard is named by the core (e.g. "ab/ab12...-c0-s3"); names are opaque to the transport
-// apart from being safe relative file names ([0-9a-z./-], no "..", no leading '/').
+// A shard is named by the core (e.g. "ab/ab12.../c0.s3"); names are opaque to the transport
+// apart from being safe relative file names ([0-9a-z._/-], no "..", no leading '/').
 // A shard becomes visible only when its writer commits, atomically and durably (for local
 // drives: temp file, fsync, rename, directory fsync). Thread-safe; a writer is used by one
 // thread at a time.
