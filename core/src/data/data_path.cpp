@@ -220,16 +220,15 @@ Status DataPath::ReadBlock(const Segment& seg, size_t chunk, uint32_t shard, uin
   const ChunkLayout& layout = seg.chunks[chunk];
   StripeLayout sl{layout.size, seg.k, seg.block_size};
   const uint64_t blen = sl.BlockLength(stripe);
-  std::string buf(blen + kBlockChecksumSize, '\0');
+  // The block and its checksum land in `out` directly: no staging copy on the read path.
   ShardRef ref{layout.drives[shard], ShardName(seg.data_id, chunk, shard)};
-  auto got = transport_.Read(ref, sl.ShardOffset(stripe), reinterpret_cast<uint8_t*>(buf.data()),
-                             buf.size());
+  auto got = transport_.Read(ref, sl.ShardOffset(stripe), out, blen + kBlockChecksumSize);
   if (!got.ok()) return got.status();
-  if (got.value() != buf.size()) return Status::Corruption("short shard");
-  if (Digest::Sha256Of(buf.data(), blen) != std::string_view(buf).substr(blen)) {
+  if (got.value() != blen + kBlockChecksumSize) return Status::Corruption("short shard");
+  std::string sum = Digest::Sha256Of(out, blen);
+  if (std::memcmp(sum.data(), out + blen, kBlockChecksumSize) != 0) {
     return Status::Corruption("block checksum mismatch");
   }
-  std::memcpy(out, buf.data(), blen);
   return Status::Ok();
 }
 
@@ -315,7 +314,8 @@ Status DataPath::ReadStripe(const Segment& seg, size_t chunk, uint64_t stripe, u
 Status DataPath::Read(const Segment& seg, uint64_t offset, uint64_t length,
                       const PayloadSink& sink, const std::string& what) {
   if (length == 0) return Status::Ok();
-  std::vector<std::string> blocks(seg.k + seg.m, std::string(seg.block_size, '\0'));
+  std::vector<std::string> blocks(seg.k + seg.m,
+                                  std::string(seg.block_size + kBlockChecksumSize, '\0'));
   uint64_t end = offset + length;
   uint64_t chunk_start = 0;
   for (size_t c = 0; c < seg.chunks.size() && chunk_start < end; ++c) {

@@ -86,7 +86,8 @@ class DataPath {
   Status RepairChunk(Segment* segment, size_t chunk, bool verify,
                      const std::function<void(uint64_t)>& throttle, const std::string& what,
                      const std::vector<DriveInfo>& drives, RepairReport* report);
-  // Reads and verifies block `stripe` of shard i of a chunk into out (blen bytes).
+  // Reads and verifies block `stripe` of shard i of a chunk into out. REQUIRES: out holds
+  // block_size + 32 bytes (the block is followed by its checksum while it is verified).
   Status ReadBlock(const Segment& seg, size_t chunk, uint32_t shard, uint64_t stripe, uint8_t* out);
 
   Transport& transport_;

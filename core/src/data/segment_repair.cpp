@@ -30,7 +30,7 @@ Status DataPath::RepairChunk(Segment* seg, size_t c, bool verify,
   // each block of the others is read and checksummed. A shard with any bad block is rewritten.
   std::vector<std::vector<uint8_t>> bad(n, std::vector<uint8_t>(stripes, 0));
   std::vector<uint8_t> rewrite(n, 0);
-  std::vector<uint8_t> block(seg->block_size);
+  std::vector<uint8_t> block(seg->block_size + kBlockChecksumSize);
   for (uint32_t i = 0; i < n; ++i) {
     ++report->shards_checked;
     auto stat = transport_.Stat({layout.drives[i], ShardName(seg->data_id, c, i)});
@@ -95,7 +95,8 @@ Status DataPath::RepairChunk(Segment* seg, size_t c, bool verify,
   // 3. Stripe by stripe: read any k good blocks, decode the rest, write the rewritten shards.
   auto coder = Coder(seg->codec, seg->k, seg->m);
   if (!coder.ok()) return coder.status();
-  std::vector<std::vector<uint8_t>> blocks(n, std::vector<uint8_t>(seg->block_size));
+  std::vector<std::vector<uint8_t>> blocks(
+      n, std::vector<uint8_t>(seg->block_size + kBlockChecksumSize));
   std::vector<uint8_t*> ptrs(n);
   for (uint32_t i = 0; i < n; ++i) ptrs[i] = blocks[i].data();
   for (uint64_t s = 0; s < stripes; ++s) {
