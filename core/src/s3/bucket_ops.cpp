@@ -6,6 +6,7 @@
 #include "s3/object_common.h"
 #include "s3/xml.h"
 #include "util/clock.h"
+#include "util/log.h"
 
 namespace cairn {
 namespace {
@@ -108,6 +109,20 @@ S3Outcome DeleteBucket(S3Request& req) {
   st = req.svc.meta.Commit(txn);
   if (st.IsConflict()) return S3Error::Of("BucketNotEmpty", "The bucket changed while deleting it");
   if (!st.ok()) return ToS3(st);
+  // A PUT may have committed between the emptiness check and the delete (its transaction only
+  // requires the bucket record, which was still there). Look again: if an object appeared, put
+  // the bucket back rather than leave the object in a deleted bucket. PUTs arriving after the
+  // delete fail their bucket condition and find no bucket, so nothing else can slip in.
+  rows.clear();
+  st = req.svc.meta.Scan(prefix, keys::PrefixEnd(prefix), 1, &rows);
+  if (!st.ok() || !rows.empty()) {
+    Txn restore;
+    restore.Require(keys::Bucket(req.bucket), TxnCondition::kNotExists);
+    restore.Put(keys::Bucket(req.bucket), b->raw);
+    Status rs = req.svc.meta.Commit(restore);
+    if (!rs.ok()) LogError("s3", "could not restore bucket " + req.bucket + ": " + rs.ToString());
+    return st.ok() ? S3Error::Of("BucketNotEmpty") : ToS3(st);
+  }
   req.SendEmpty(204);
   return std::nullopt;
 }
