@@ -33,16 +33,17 @@
 -- 2^53: cairn.hash returns an integer in [0, 2^53), exactly representable as a double.
 local HASH_RANGE = 9007199254740992.0
 
--- A drive's weight: its capacity in GiB. Capacity rather than free space, because free space
--- changes with every write and a weight that moves would move placements with it. Drives that
--- report no capacity count as 1 GiB.
+-- A drive's weight: its capacity in GiB, times its node's weight from the cluster map
+-- (`cairn admin cluster add-node --weight`, 1 by default). Capacity rather than free space,
+-- because free space changes with every write and a weight that moves would move placements
+-- with it. Drives that report no capacity count as 1 GiB.
 local GIB = 1024 * 1024 * 1024
 local function weight(drive)
   local w = (drive.total_bytes or 0) / GIB
   if w < 1 then
-    return 1
+    w = 1
   end
-  return w
+  return w * (drive.weight or 1)
 end
 
 -- The rendezvous score of a drive for one shard. u is uniform in (0, 1); w / -ln(u) is the

@@ -39,6 +39,8 @@ START_TIMEOUT_S = 30.0
 # and a 500 ms election timeout elect a new leader about a second after a kill.
 TEST_SETTINGS = {
     "REPAIR_INTERVAL": "1",
+    "REBALANCE_INTERVAL": "3600",  # passes start on map changes; tests do not wait for timers
+    "REBALANCE_RELEASE": "2",
     "META_TIMEOUT_MS": "5000",
     "HTTP_TIMEOUT_MS": "2000",
     "CONNECT_TIMEOUT_MS": "500",
@@ -178,22 +180,37 @@ class Cluster:
             time.sleep(0.1)
 
     def _start_nodes(self, binary):
-        for z, zone in enumerate(ZONES):
+        for zone in ZONES:
             for j in range(NODES_PER_ZONE):
-                name = f"node-{zone[-1]}{j}"
-                data = self.root / name
-                data.mkdir(parents=True, exist_ok=True)
-                port = free_port()
-                config = data / "node.toml"
-                config.write_text(render("node.toml", {
-                    "PORT": port, "NAME": name, "ZONE": zone, "DATA_DIR": data,
-                    "CLUSTER_SECRET": CLUSTER_SECRET}))
-                env = {k: v for k, v in os.environ.items() if not k.startswith("CAIRN_")}
-                node = StorageNode(name, [str(binary), "node", "--config", str(config)], env,
-                                   self.root / f"{name}.log", port, zone=zone)
-                node.start()
-                self.nodes.append(node)
+                self.nodes.append(self._start_node(binary, f"node-{zone[-1]}{j}", zone))
         self._wait_ports(self.nodes)
+
+    def _start_node(self, binary, name, zone):
+        data = self.root / name
+        data.mkdir(parents=True, exist_ok=True)
+        port = free_port()
+        config = data / "node.toml"
+        config.write_text(render("node.toml", {
+            "PORT": port, "NAME": name, "ZONE": zone, "DATA_DIR": data,
+            "CLUSTER_SECRET": CLUSTER_SECRET}))
+        env = {k: v for k, v in os.environ.items() if not k.startswith("CAIRN_")}
+        node = StorageNode(name, [str(binary), "node", "--config", str(config)], env,
+                           self.root / f"{name}.log", port, zone=zone)
+        node.start()
+        return node
+
+    def start_extra_nodes(self, zones):
+        """Starts one more storage node per entry of `zones`, not known to any gateway yet
+        (`cairn admin cluster add-node` adds them); returns them."""
+        binary = cairn_binary()
+        added = []
+        for zone in zones:
+            index = sum(1 for n in self.nodes if n.zone == zone)
+            node = self._start_node(binary, f"node-{zone[-1]}{index}", zone)
+            self.nodes.append(node)
+            added.append(node)
+        self._wait_ports(added)
+        return added
 
     def _start_gateways(self, binary):
         for i in range(self._gateway_count):
@@ -327,9 +344,9 @@ def drain_repair(gateways, timeout=60):
         time.sleep(0.5)
 
 
-def wait_drives_healthy(gateways, timeout=30):
-    """Waits until every gateway reports all 27 drives healthy (a restarted node is seen again
-    once its circuit breaker lets a probe through and the drive cache refreshes)."""
+def wait_drives_healthy(gateways, timeout=30, drives=len(ZONES) * NODES_PER_ZONE * 3):
+    """Waits until every gateway reports all `drives` drives healthy (a restarted node is seen
+    again once its circuit breaker lets a probe through and the drive cache refreshes)."""
     deadline = time.monotonic() + timeout
     while True:
         unhealthy = {}
@@ -337,7 +354,7 @@ def wait_drives_healthy(gateways, timeout=30):
             status, body = g.admin("GET", "drives")
             assert status == 200, f"GET /_cairn/admin/drives answered {status}: {body!r}"
             bad = [d["node"] for d in body["drives"] if not d["healthy"]]
-            if bad or len(body["drives"]) != len(ZONES) * NODES_PER_ZONE * 3:
+            if bad or len(body["drives"]) != drives:
                 unhealthy[g.endpoint] = bad
         if not unhealthy:
             return

@@ -41,8 +41,16 @@ typedef struct cairn_shard_stat {
   int64_t mtime_unix;
 } cairn_shard_stat;
 
+// A storage node a transport reaches (ABI 1.2).
+typedef struct cairn_node_info {
+  char url[256];   // how the transport reaches it, e.g. "http://10.0.0.5:9100"
+  char name[64];   // the name the node reports for itself; empty until it has answered once
+  int32_t reachable;
+} cairn_node_info;
+
 typedef int (*cairn_drive_fn)(void* ctx, const cairn_drive_info* drive);
 typedef int (*cairn_shard_stat_fn)(void* ctx, const cairn_shard_stat* stat);
+typedef int (*cairn_node_fn)(void* ctx, const cairn_node_info* node);
 
 typedef struct cairn_transport_vtable {
   uint32_t struct_size;
@@ -66,6 +74,19 @@ typedef struct cairn_transport_vtable {
                   void* fn_ctx, cairn_error* err);
   int32_t (*stat)(void* instance, const cairn_shard_ref* ref, cairn_shard_stat* out,
                   cairn_error* err);
+
+  // ABI 1.2: storage nodes. The core keeps the cluster map (which nodes belong to the
+  // cluster) in the metadata engine and tells every gateway's transport; a transport without
+  // nodes (local drives) answers CAIRN_INVALID_ARGUMENT. Absent when struct_size is smaller.
+  //
+  // Visits the nodes the transport currently reaches.
+  int32_t (*nodes)(void* instance, cairn_node_fn fn, void* fn_ctx, cairn_error* err);
+  // Replaces the set of nodes reached; drives of nodes no longer in the set disappear.
+  int32_t (*set_nodes)(void* instance, const char* const* urls, size_t count, cairn_error* err);
+  // Visits the drives the node at `url` reports, whether or not it is in the set (so an
+  // operator can check a node before adding it). CAIRN_UNAVAILABLE when it does not answer.
+  int32_t (*probe_node)(void* instance, const char* url, cairn_drive_fn fn, void* fn_ctx,
+                        cairn_error* err);
 } cairn_transport_vtable;
 
 #ifdef __cplusplus
@@ -81,6 +102,19 @@ struct DriveInfo {
   bool healthy = false;
   uint64_t total_bytes = 0;
   uint64_t free_bytes = 0;
+  // Set by the core from the cluster map, never by a transport: a drive of a draining node
+  // takes no new shards, and `weight` is its node's placement weight.
+  bool draining = false;
+  double weight = 1.0;
+
+  // May take new shards.
+  bool writable() const { return healthy && !draining; }
+};
+
+struct NodeInfo {
+  std::string url;
+  std::string name;
+  bool reachable = false;
 };
 
 struct ShardRef {
@@ -115,6 +149,18 @@ class Transport {
   // ref.shard is the name prefix.
   virtual Status List(const ShardRef& prefix, std::vector<ShardStat>* out) = 0;
   virtual Result<ShardStat> Stat(const ShardRef& ref) = 0;
+
+  // Storage nodes (see the vtable). Transports without nodes keep these defaults.
+  virtual Status Nodes(std::vector<NodeInfo>* /*out*/) { return NoNodes(); }
+  virtual Status SetNodes(const std::vector<std::string>& /*urls*/) { return NoNodes(); }
+  virtual Status ProbeNode(const std::string& /*url*/, std::vector<DriveInfo>* /*out*/) {
+    return NoNodes();
+  }
+
+ protected:
+  static Status NoNodes() {
+    return Status::InvalidArgument("this transport serves local drives; it has no storage nodes");
+  }
 };
 
 }  // namespace cairn

@@ -2,6 +2,7 @@
 
 #include <Poco/Net/HTTPResponse.h>
 
+#include "admin/cluster_admin.h"
 #include "durability/repair_queue.h"
 #include "util/json_text.h"
 #include "durability/scrubber.h"
@@ -14,13 +15,6 @@ std::string JsonList(const std::vector<std::string>& items) {
   std::string out = "[";
   for (size_t i = 0; i < items.size(); ++i) out += (i ? "," : "") + JsonString(items[i]);
   return out + "]";
-}
-
-void SendJson(S3Request& req, int status, const std::string& body) {
-  req.response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-  req.response.setContentType("application/json");
-  req.response.setContentLength64(body.size());
-  req.response.send() << body;
 }
 
 std::string ProgressJson(const ScrubProgress& p) {
@@ -41,19 +35,27 @@ std::string ProgressJson(const ScrubProgress& p) {
 S3Outcome StartScrub(S3Request& req, const std::string& bucket, const std::string& drive) {
   Status st = req.svc.scrubber->Start(bucket, drive);
   if (st.IsConflict()) {
-    SendJson(req, 409, "{\"error\":\"a scrub is already running\"}");
+    SendAdminJson(req, 409, "{\"error\":\"a scrub is already running\"}");
     return std::nullopt;
   }
   if (!st.ok()) return S3Error::FromStatus(st);
-  SendJson(req, 202, "{\"started\":true}");
+  SendAdminJson(req, 202, "{\"started\":true}");
   return std::nullopt;
 }
 
 }  // namespace
 
+void SendAdminJson(S3Request& req, int status, const std::string& body) {
+  req.response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
+  req.response.setContentType("application/json");
+  req.response.setContentLength64(body.size());
+  req.response.send() << body;
+}
+
 S3Outcome HandleAdmin(S3Request& req) {
   if (req.principal.user_id != "root") return S3Error::Of("AccessDenied");
-  if (req.svc.scrubber == nullptr || req.svc.repair == nullptr) {
+  if (req.svc.scrubber == nullptr || req.svc.repair == nullptr || req.svc.cluster == nullptr ||
+      req.svc.rebalancer == nullptr) {
     return S3Error::Of("ServiceUnavailable", "the background workers are not running");
   }
   const std::string& path = req.key;  // after "/_cairn/"
@@ -66,7 +68,7 @@ S3Outcome HandleAdmin(S3Request& req) {
     return StartScrub(req, req.Query("bucket"), "");
   }
   if (path == "admin/scrub" && m == "GET") {
-    SendJson(req, 200, ProgressJson(req.svc.scrubber->Progress()));
+    SendAdminJson(req, 200, ProgressJson(req.svc.scrubber->Progress()));
     return std::nullopt;
   }
   if (path == "admin/drives" && m == "GET") {
@@ -82,9 +84,10 @@ S3Outcome HandleAdmin(S3Request& req) {
               ",\"total_bytes\":" + std::to_string(d.total_bytes) +
               ",\"free_bytes\":" + std::to_string(d.free_bytes) + "}";
     }
-    SendJson(req, 200, body + "]}");
+    SendAdminJson(req, 200, body + "]}");
     return std::nullopt;
   }
+  if (path.rfind("admin/cluster", 0) == 0) return HandleClusterAdmin(req, path, m);
   if (path == "admin/drives/replace" && m == "POST") {
     if (req.Query("drive").empty()) {
       return S3Error::Of("InvalidArgument", "drive=<id> is required");
@@ -94,14 +97,14 @@ S3Outcome HandleAdmin(S3Request& req) {
   if (path == "admin/repair" && m == "GET") {
     auto n = req.svc.repair->Queued();
     if (!n.ok()) return S3Error::FromStatus(n.status());
-    SendJson(req, 200, "{\"queued\":" + std::to_string(n.value()) + "}");
+    SendAdminJson(req, 200, "{\"queued\":" + std::to_string(n.value()) + "}");
     return std::nullopt;
   }
   if (path == "admin/repair" && m == "POST") {
     auto n = req.svc.repair->DrainOnce();
     if (!n.ok()) return S3Error::FromStatus(n.status());
     auto left = req.svc.repair->Queued();
-    SendJson(req, 200, "{\"completed\":" + std::to_string(n.value()) +
+    SendAdminJson(req, 200, "{\"completed\":" + std::to_string(n.value()) +
                            ",\"queued\":" + std::to_string(left.ok() ? left.value() : 0) + "}");
     return std::nullopt;
   }

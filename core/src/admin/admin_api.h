@@ -12,4 +12,7 @@ inline constexpr const char* kAdminBucket = "_cairn";
 
 S3Outcome HandleAdmin(S3Request& req);
 
+// Sends a JSON reply (the admin API's errors are {"error": "..."} with their HTTP status).
+void SendAdminJson(S3Request& req, int status, const std::string& body);
+
 }  // namespace cairn

@@ -150,6 +150,41 @@ int Repair(AdminClient& api, Console& c) {
   return kExitOk;
 }
 
+int ClusterStatusCommand(AdminClient& api, Console& c) {
+  auto reply = Call(api, "GET", "/_cairn/admin/cluster");
+  if (!reply.ok()) return Fail(c, reply.status());
+  auto status = ParseClusterStatus(reply->body);
+  if (!status.ok()) return Fail(c, status.status());
+  c.out << ClusterTable(status.value());
+  return kExitOk;
+}
+
+// add-node, drain-node and remove-node: one POST, then the cluster as it is now.
+int ClusterChange(AdminClient& api, const AdminOptions& o, Console& c) {
+  std::string target = "/_cairn/admin/cluster/";
+  std::string done;
+  switch (o.command) {
+    case AdminCommand::kAddNode:
+      target += "add?url=" + UrlEncode(o.node_url, false);
+      if (!o.weight.empty()) target += "&weight=" + UrlEncode(o.weight, false);
+      done = "added node at " + o.node_url;
+      break;
+    case AdminCommand::kDrainNode:
+      target += "drain?node=" + UrlEncode(o.node, false);
+      done = "draining node " + o.node + ": it takes no new shards, and the rebalancer moves its "
+             "shards away; remove it once cluster status shows it holds none";
+      break;
+    default:
+      target += "remove?node=" + UrlEncode(o.node, false) + (o.force ? "&force=true" : "");
+      done = "removed node " + o.node;
+      break;
+  }
+  auto reply = Call(api, "POST", target);
+  if (!reply.ok()) return Fail(c, reply.status());
+  c.out << done << "\n";
+  return ClusterStatusCommand(api, c);
+}
+
 }  // namespace
 
 int RunAdminCommand(AdminClient& api, const AdminOptions& options, Console& console) {
@@ -162,6 +197,12 @@ int RunAdminCommand(AdminClient& api, const AdminOptions& options, Console& cons
       return Drives(api, console);
     case AdminCommand::kRepair:
       return Repair(api, console);
+    case AdminCommand::kClusterStatus:
+      return ClusterStatusCommand(api, console);
+    case AdminCommand::kAddNode:
+    case AdminCommand::kDrainNode:
+    case AdminCommand::kRemoveNode:
+      return ClusterChange(api, options, console);
     case AdminCommand::kHelp:
       break;
   }

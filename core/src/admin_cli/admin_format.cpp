@@ -110,15 +110,10 @@ std::string ScrubSummary(const ScrubStatus& s) {
   return out;
 }
 
-std::string DrivesTable(const std::vector<DriveInfo>& drives) {
-  std::vector<std::vector<std::string>> rows = {{"ID", "NODE", "ZONE", "HEALTH", "USED / TOTAL"}};
-  for (const DriveInfo& d : drives) {
-    int64_t used = std::max<int64_t>(0, d.total_bytes - d.free_bytes);
-    std::string space = HumanBytes(used) + " / " + HumanBytes(d.total_bytes);
-    if (d.total_bytes > 0) space += " (" + std::to_string(Percent(used, d.total_bytes)) + "%)";
-    rows.push_back(
-        {d.id, d.node, d.zone.empty() ? "-" : d.zone, d.healthy ? "healthy" : "FAILED", space});
-  }
+namespace {
+
+// Rows with a header, columns padded to their widest cell (the last one is not padded).
+std::string Table(const std::vector<std::vector<std::string>>& rows) {
   std::vector<size_t> width(rows[0].size(), 0);
   for (const auto& r : rows) {
     for (size_t c = 0; c < r.size(); ++c) width[c] = std::max(width[c], r[c].size());
@@ -131,6 +126,75 @@ std::string DrivesTable(const std::vector<DriveInfo>& drives) {
     }
     out += line + "\n";
   }
+  return out;
+}
+
+std::string Usage(int64_t total, int64_t free) {
+  int64_t used = std::max<int64_t>(0, total - free);
+  std::string space = HumanBytes(used) + " / " + HumanBytes(total);
+  if (total > 0) space += " (" + std::to_string(Percent(used, total)) + "%)";
+  return space;
+}
+
+std::string RebalanceLine(const RebalanceStatus& r) {
+  const std::string moved = std::to_string(r.shards_moved) + " of " +
+                            std::to_string(r.shards_misplaced) + " misplaced shards moved (" +
+                            HumanBytes(r.bytes_moved) + "), " + Plural(r.errors, "error", "errors");
+  if (r.state == "running") {
+    return "rebalance: running on " + r.gateway + ": " + std::to_string(r.records_checked) + "/" +
+           std::to_string(r.records_total) + " records checked (" +
+           std::to_string(Percent(r.records_checked, r.records_total)) + "%), " + moved + "\n";
+  }
+  if (r.state == "waiting") return "rebalance: waiting: " + r.detail + "\n";
+  if (r.started_ms == 0) return "rebalance: no pass has run yet\n";
+  return "rebalance: idle; last pass " + moved + (r.detail.empty() ? "" : "; " + r.detail) + "\n";
+}
+
+}  // namespace
+
+std::string ClusterTable(const ClusterStatus& s) {
+  std::vector<std::vector<std::string>> rows = {
+      {"NODE", "ZONE", "STATE", "HEALTH", "DRIVES", "WEIGHT", "USED / TOTAL", "URL"}};
+  size_t drives = 0, healthy = 0;
+  std::vector<std::string> zones;
+  for (const ClusterNode& n : s.nodes) {
+    int64_t total = 0, free = 0;
+    size_t up = 0;
+    for (const DriveInfo& d : n.drives) {
+      total += d.total_bytes;
+      free += d.free_bytes;
+      up += d.healthy;
+    }
+    drives += n.drives.size();
+    healthy += up;
+    if (std::find(zones.begin(), zones.end(), n.zone) == zones.end()) zones.push_back(n.zone);
+    std::string health = n.drives.empty()       ? "UNREACHABLE"
+                         : up == n.drives.size() ? "healthy"
+                         : up == 0               ? "DOWN"
+                                                 : "DEGRADED";
+    rows.push_back({n.name, n.zone.empty() ? "-" : n.zone, n.state.empty() ? "-" : n.state, health,
+                    std::to_string(up) + "/" + std::to_string(n.drives.size()),
+                    Printf("%g", n.weight), Usage(total, free), n.url.empty() ? "-" : n.url});
+  }
+  std::string out = Table(rows);
+  out += Plural(static_cast<int64_t>(s.nodes.size()), "node", "nodes") + " in " +
+         Plural(static_cast<int64_t>(zones.size()), "zone", "zones") + ", " +
+         std::to_string(healthy) + " of " + std::to_string(drives) + " drives healthy\n";
+  if (s.clustered) {
+    out += RebalanceLine(s.rebalance);
+  } else {
+    out += "local drives only: no cluster map (transport local)\n";
+  }
+  return out;
+}
+
+std::string DrivesTable(const std::vector<DriveInfo>& drives) {
+  std::vector<std::vector<std::string>> rows = {{"ID", "NODE", "ZONE", "HEALTH", "USED / TOTAL"}};
+  for (const DriveInfo& d : drives) {
+    rows.push_back({d.id, d.node, d.zone.empty() ? "-" : d.zone, d.healthy ? "healthy" : "FAILED",
+                    Usage(d.total_bytes, d.free_bytes)});
+  }
+  std::string out = Table(rows);
   size_t healthy =
       std::count_if(drives.begin(), drives.end(), [](const DriveInfo& d) { return d.healthy; });
   out += std::to_string(drives.size()) + " drives, " + std::to_string(healthy) + " healthy\n";

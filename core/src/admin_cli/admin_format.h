@@ -1,5 +1,5 @@
 // What `cairn admin` prints: byte sizes, scrub progress (a bar for a terminal, plain lines for
-// logs), the end-of-pass summary and the drive table. Pure functions; thread-safe.
+// logs), the end-of-pass summary, the drive table and the cluster table. Pure functions; thread-safe.
 #pragma once
 
 #include <cstdint>
@@ -28,5 +28,9 @@ std::string ScrubSummary(const ScrubStatus& status);
 
 // A table with a header row: ID NODE ZONE HEALTH USED/TOTAL, columns sized to their content.
 std::string DrivesTable(const std::vector<DriveInfo>& drives);
+
+// The cluster: one row per node (NODE ZONE STATE HEALTH DRIVES WEIGHT USED/TOTAL URL), a
+// totals line, and a line on the rebalancer.
+std::string ClusterTable(const ClusterStatus& status);
 
 }  // namespace cairn::admin_cli

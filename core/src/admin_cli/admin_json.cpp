@@ -111,6 +111,56 @@ Result<std::vector<DriveInfo>> ParseDrives(std::string_view json) {
   });
 }
 
+Result<ClusterStatus> ParseClusterStatus(std::string_view json) {
+  return Guarded([&]() -> Result<ClusterStatus> {
+    Object::Ptr o = ParseObject(json);
+    Poco::JSON::Array::Ptr nodes = o->getArray("nodes");
+    if (nodes.isNull()) return Malformed("no \"nodes\" array");
+    ClusterStatus s;
+    s.clustered = Bool(*o, "clustered");
+    for (size_t i = 0; i < nodes->size(); ++i) {
+      Object::Ptr n = nodes->getObject(static_cast<unsigned>(i));
+      if (n.isNull()) return Malformed("a node is not a JSON object");
+      ClusterNode node;
+      node.name = Text(*n, "name");
+      node.url = Text(*n, "url");
+      node.zone = Text(*n, "zone");
+      node.state = Text(*n, "state");
+      Poco::Dynamic::Var w = n->get("weight");
+      if (!w.isEmpty()) node.weight = w.convert<double>();
+      Poco::JSON::Array::Ptr drives = n->getArray("drives");
+      for (size_t j = 0; !drives.isNull() && j < drives->size(); ++j) {
+        Object::Ptr d = drives->getObject(static_cast<unsigned>(j));
+        if (d.isNull()) return Malformed("a drive is not a JSON object");
+        DriveInfo info;
+        info.id = Text(*d, "id");
+        info.node = node.name;
+        info.zone = node.zone;
+        info.healthy = Bool(*d, "healthy");
+        info.total_bytes = Int(*d, "total_bytes");
+        info.free_bytes = Int(*d, "free_bytes");
+        node.drives.push_back(std::move(info));
+      }
+      s.nodes.push_back(std::move(node));
+    }
+    if (Object::Ptr r = o->getObject("rebalance"); !r.isNull()) {
+      RebalanceStatus& b = s.rebalance;
+      b.state = Text(*r, "state");
+      b.detail = Text(*r, "detail");
+      b.gateway = Text(*r, "gateway");
+      b.records_total = Int(*r, "records_total");
+      b.records_checked = Int(*r, "records_checked");
+      b.shards_misplaced = Int(*r, "shards_misplaced");
+      b.shards_moved = Int(*r, "shards_moved");
+      b.bytes_moved = Int(*r, "bytes_moved");
+      b.errors = Int(*r, "errors");
+      b.started_ms = Int(*r, "started_ms");
+      b.finished_ms = Int(*r, "finished_ms");
+    }
+    return s;
+  });
+}
+
 Result<int64_t> ParseRepairQueued(std::string_view json) {
   return Guarded([&]() -> Result<int64_t> {
     Object::Ptr o = ParseObject(json);

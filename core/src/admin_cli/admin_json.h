@@ -1,5 +1,5 @@
 // The admin API's JSON replies as values: the state of a scrub pass, the drive list, the repair
-// queue. Parsing is lenient about missing fields (they read as zero or empty, so an older
+// queue, the cluster. Parsing is lenient about missing fields (they read as zero or empty, so an older
 // server still works) and strict about wrong types. Pure functions; thread-safe.
 #pragma once
 
@@ -38,9 +38,38 @@ struct DriveInfo {
   int64_t free_bytes = 0;
 };
 
+// GET /_cairn/admin/cluster: the cluster map with each node's drives, and the rebalancer.
+struct ClusterNode {
+  std::string name;
+  std::string url;  // "" without a cluster map (local drives)
+  std::string zone;
+  double weight = 1.0;
+  std::string state;  // "active" or "draining"
+  std::vector<DriveInfo> drives;
+};
+struct RebalanceStatus {
+  std::string state;  // "idle", "running" or "waiting"
+  std::string detail;
+  std::string gateway;
+  int64_t records_total = 0;
+  int64_t records_checked = 0;
+  int64_t shards_misplaced = 0;
+  int64_t shards_moved = 0;
+  int64_t bytes_moved = 0;
+  int64_t errors = 0;
+  int64_t started_ms = 0;   // 0 before the first pass
+  int64_t finished_ms = 0;  // 0 while running
+};
+struct ClusterStatus {
+  bool clustered = false;
+  std::vector<ClusterNode> nodes;
+  RebalanceStatus rebalance;
+};
+
 // Corruption("malformed reply from the server: ...") when `json` is not the expected shape.
 Result<ScrubStatus> ParseScrubStatus(std::string_view json);
 Result<std::vector<DriveInfo>> ParseDrives(std::string_view json);
+Result<ClusterStatus> ParseClusterStatus(std::string_view json);
 // GET /_cairn/admin/repair: the number of objects waiting.
 Result<int64_t> ParseRepairQueued(std::string_view json);
 // The "error" member of an error reply, or "" when there is none.

@@ -12,8 +12,9 @@ constexpr char kDefaultAccessKey[] = "cairnroot";
 constexpr char kDefaultSecretKey[] = "cairnroot-secret";
 
 struct Flags {
-  std::optional<std::string> endpoint, access_key, secret_key, bucket;
+  std::optional<std::string> endpoint, access_key, secret_key, bucket, weight;
   bool now = false;
+  bool force = false;
 };
 
 // Splits "--name=value" or takes the next word; advances *i past what it used.
@@ -57,6 +58,30 @@ Result<AdminOptions> Interpret(const std::vector<std::string>& words, const Flag
     o.command = AdminCommand::kDriveReplace;
     o.drive_id = words[2];
     expected = 3;
+  } else if (cmd == "cluster") {
+    const std::string sub = words.size() < 2 ? "" : words[1];
+    expected = 2;
+    if (sub == "status") {
+      o.command = AdminCommand::kClusterStatus;
+    } else if (sub == "add-node" || sub == "drain-node" || sub == "remove-node") {
+      if (words.size() < 3 || words[2].empty()) {
+        return Status::InvalidArgument("cluster " + sub + " needs " +
+                                       (sub == "add-node" ? "the node's URL, e.g. http://10.0.0.5:9100"
+                                                          : "the node's name (see cairn admin cluster status)"));
+      }
+      expected = 3;
+      if (sub == "add-node") {
+        o.command = AdminCommand::kAddNode;
+        o.node_url = WithScheme(words[2]);
+      } else {
+        o.command = sub == "drain-node" ? AdminCommand::kDrainNode : AdminCommand::kRemoveNode;
+        o.node = words[2];
+      }
+    } else {
+      return Status::InvalidArgument(
+          "usage: cairn admin cluster status | add-node <url> [--weight W] | drain-node <name> | "
+          "remove-node <name> [--force]");
+    }
   } else {
     return Status::InvalidArgument("unknown admin command '" + cmd + "'");
   }
@@ -69,6 +94,14 @@ Result<AdminOptions> Interpret(const std::vector<std::string>& words, const Flag
   if (flags.now && o.command != AdminCommand::kScrub && o.command != AdminCommand::kDriveReplace) {
     return Status::InvalidArgument("--now applies to scrub and drive replace only");
   }
+  if (flags.weight && o.command != AdminCommand::kAddNode) {
+    return Status::InvalidArgument("--weight applies to cluster add-node only");
+  }
+  if (flags.force && o.command != AdminCommand::kRemoveNode) {
+    return Status::InvalidArgument("--force applies to cluster remove-node only");
+  }
+  o.weight = flags.weight.value_or("");
+  o.force = flags.force;
   return o;
 }
 
@@ -87,11 +120,16 @@ Result<AdminOptions> ParseAdminArgs(const std::vector<std::string>& args, const 
       {"--endpoint", &flags.endpoint},
       {"--access-key", &flags.access_key},
       {"--secret-key", &flags.secret_key},
-      {"--bucket", &flags.bucket}};
+      {"--bucket", &flags.bucket},
+      {"--weight", &flags.weight}};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--now") {
       flags.now = true;
+      continue;
+    }
+    if (a == "--force") {
+      flags.force = true;
       continue;
     }
     if (a == "-h" || a == "--help") return Interpret({"help"}, Flags{});
@@ -136,6 +174,16 @@ std::string AdminUsage() {
          "  drive replace <id> [--now]   rebuild every shard of a drive after its disk was\n"
          "                               replaced\n"
          "  repair                       show how many objects wait in the repair queue\n"
+         "  cluster status               the storage nodes: zone, state, health, drives, weight,\n"
+         "                               usage; and the rebalancer's progress\n"
+         "  cluster add-node <url> [--weight W]\n"
+         "                               add the storage node at <url> (it reports its name,\n"
+         "                               zone and drives); the rebalancer moves shards to it\n"
+         "  cluster drain-node <name>    stop placing shards on the node and move its shards away\n"
+         "  cluster remove-node <name> [--force]\n"
+         "                               take a drained node out of the map; --force takes out a\n"
+         "                               node that is gone for good (its shards are rebuilt from\n"
+         "                               parity by the scrubber)\n"
          "options:\n"
          "  --endpoint URL               the server (default http://$CAIRN_LISTEN, else\n"
          "                               http://127.0.0.1:9000)\n"

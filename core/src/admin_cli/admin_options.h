@@ -12,12 +12,26 @@
 
 namespace cairn::admin_cli {
 
-enum class AdminCommand { kHelp, kScrub, kDrives, kDriveReplace, kRepair };
+enum class AdminCommand {
+  kHelp,
+  kScrub,
+  kDrives,
+  kDriveReplace,
+  kRepair,
+  kClusterStatus,
+  kAddNode,
+  kDrainNode,
+  kRemoveNode,
+};
 
 struct AdminOptions {
   AdminCommand command = AdminCommand::kHelp;
   std::string bucket;    // scrub: limit the pass to this bucket ("" = every bucket)
   std::string drive_id;  // drive replace
+  std::string node_url;  // cluster add-node
+  std::string weight;    // cluster add-node --weight ("" = the server's default, 1)
+  std::string node;      // cluster drain-node / remove-node
+  bool force = false;    // cluster remove-node --force
   bool now = false;      // follow the pass until it ends, then summarize
   std::string endpoint;  // "http://host:port"
   std::string access_key;

@@ -50,8 +50,8 @@ Result<std::vector<std::string>> DataPath::Place(const WriteParams& p, uint32_t 
   // as if every drive were healthy; shards bound for the sick ones fail and go to repair.
   size_t healthy = 0;
   for (auto& d : drives) {
-    healthy += d.healthy;
-    d.healthy = true;
+    healthy += d.writable();
+    d.healthy = true;  // draining drives still take nothing
   }
   if (healthy < p.quorum) {
     return Status::Unavailable("not enough healthy drives for the write quorum: need " +

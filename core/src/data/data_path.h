@@ -70,6 +70,15 @@ class DataPath {
                               const std::function<void(uint64_t)>& throttle,
                               const std::string& what);
 
+  // Copies shard `shard` of chunk `chunk` to drive `to` under the same name, reading and
+  // verifying every block on the way (a bad block fails the copy: the scrubber repairs it,
+  // a copy never spreads corruption). The segment is unchanged: the caller records the new
+  // drive. `throttle` is called with the bytes about to be read. Returns the bytes copied.
+  Result<uint64_t> CopyShard(const Segment& segment, size_t chunk, uint32_t shard,
+                             const std::string& to, const std::function<void(uint64_t)>& throttle);
+
+  Status RemoveShard(const ShardRef& ref) { return transport_.Remove(ref); }
+
   // The drives the transport serves, with their health.
   Status Drives(std::vector<DriveInfo>* out) { return transport_.Drives(out); }
 

@@ -19,9 +19,9 @@ Status DataPath::RepairChunk(Segment* seg, size_t c, bool verify,
   const uint64_t stripes = sl.StripeCount();
   uint64_t shard_size = 0;
   for (uint64_t s = 0; s < stripes; ++s) shard_size += sl.BlockLength(s) + kBlockChecksumSize;
-  auto healthy = [&](const std::string& id) {
+  auto writable = [&](const std::string& id) {
     for (const auto& d : drives) {
-      if (d.id == id) return d.healthy;
+      if (d.id == id) return d.writable();
     }
     return false;
   };
@@ -67,13 +67,14 @@ Status DataPath::RepairChunk(Segment* seg, size_t c, bool verify,
     }
   }
 
-  // 2. Where the rewritten shards go: their own drive if healthy, else an unused healthy one.
+  // 2. Where the rewritten shards go: their own drive if it takes writes, else an unused one
+  // that does (a draining node's drives take none).
   std::vector<std::string> target = layout.drives;
   std::set<std::string> used(layout.drives.begin(), layout.drives.end());
   for (uint32_t i = 0; i < n; ++i) {
-    if (!rewrite[i] || healthy(layout.drives[i])) continue;
+    if (!rewrite[i] || writable(layout.drives[i])) continue;
     for (const auto& d : drives) {
-      if (d.healthy && used.count(d.id) == 0) {
+      if (d.writable() && used.count(d.id) == 0) {
         target[i] = d.id;
         used.insert(d.id);
         break;

@@ -45,8 +45,7 @@ Status Scrubber::Start(const std::string& bucket, const std::string& drive) {
   progress_.bucket = bucket;
   progress_.drive = drive;
   progress_.started_ms = NowMillis();
-  rate_bytes_ = 0;
-  rate_start_ms_ = progress_.started_ms;
+  rate_.Restart();
   pass_ = std::thread([this, bucket, drive] { RunPass(bucket, drive); });
   return Status::Ok();
 }
@@ -62,13 +61,7 @@ void Scrubber::Wait() {
 }
 
 void Scrubber::Throttle(uint64_t bytes) {
-  int64_t rate = svc_.config.storage.scrub_bytes_per_second;
-  if (rate <= 0) return;
-  rate_bytes_ += bytes;
-  // Sleep until the bytes read so far fit the rate since the pass began.
-  int64_t due_ms = rate_start_ms_ + static_cast<int64_t>(rate_bytes_ * 1000 / rate);
-  int64_t now = NowMillis();
-  if (due_ms > now) std::this_thread::sleep_for(std::chrono::milliseconds(due_ms - now));
+  rate_.Take(bytes, svc_.config.storage.scrub_bytes_per_second);
 }
 
 void Scrubber::RunPass(const std::string& bucket, const std::string& drive) {

@@ -17,6 +17,7 @@
 
 #include "cairn/transport.h"
 #include "s3/services.h"
+#include "util/rate_limiter.h"
 
 namespace cairn {
 
@@ -70,9 +71,7 @@ class Scrubber {
   std::thread pass_;
   std::thread periodic_;
   bool stop_ = false;
-  // Rate limiting: bytes read since rate_start_ms_.
-  uint64_t rate_bytes_ = 0;
-  int64_t rate_start_ms_ = 0;
+  RateLimiter rate_;  // used by the pass thread only
 };
 
 }  // namespace cairn

@@ -32,6 +32,8 @@ std::string PartPrefix(std::string_view upload_id) { return "p/" + std::string(u
 
 std::string Repair(std::string_view data_id) { return "q/" + std::string(data_id); }
 
+std::string Node(std::string_view name) { return "n/" + std::string(name); }
+
 std::string PrefixEnd(std::string_view prefix) {
   std::string end(prefix);
   while (!end.empty()) {

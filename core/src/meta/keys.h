@@ -7,6 +7,8 @@
 //   p/<upload id>/<part, 5 digits>   an uploaded part
 //   q/<data id>                      repair queue: a segment written without every shard; the
 //                                    value is the key of the record holding the segment
+//   n/<node name>                    cluster map: a storage node (JSON, see node_record.h)
+//   l/rebalancer                     the rebalancer's lease and progress (JSON)
 // Bucket names never contain '/', so "o/<bucket>/" is exactly the bucket's keyspace, and keys
 // inside it order bytewise, which is S3's listing order (UTF-8 binary).
 #pragma once
@@ -29,6 +31,9 @@ std::string Repair(std::string_view data_id);
 inline constexpr std::string_view kRepairPrefix = "q/";
 inline constexpr std::string_view kObjectFamily = "o/";
 inline constexpr std::string_view kPartFamily = "p/";
+inline constexpr std::string_view kNodePrefix = "n/";
+inline constexpr std::string_view kRebalancerLease = "l/rebalancer";
+std::string Node(std::string_view name);
 
 // The smallest key greater than every key starting with `prefix` ("" when there is none,
 // which Scan reads as "unbounded").

@@ -1,5 +1,7 @@
 #include "plugin/transport_proxy.h"
 
+#include <cstddef>
+
 namespace cairn {
 namespace {
 
@@ -30,6 +32,11 @@ class WriterProxy : public ShardWriter {
 int CollectDrive(void* ctx, const cairn_drive_info* d) {
   static_cast<std::vector<DriveInfo>*>(ctx)->push_back(
       {d->id, d->node, d->zone, d->path, d->healthy != 0, d->total_bytes, d->free_bytes});
+  return 0;
+}
+
+int CollectNode(void* ctx, const cairn_node_info* n) {
+  static_cast<std::vector<NodeInfo>*>(ctx)->push_back({n->url, n->name, n->reachable != 0});
   return 0;
 }
 
@@ -82,6 +89,31 @@ Result<ShardStat> TransportProxy::Stat(const ShardRef& ref) {
   Status st = Status::FromError(vt_.stat(instance_->get(), &r, &s, &err), err);
   if (!st.ok()) return st;
   return ShardStat{s.shard, s.size, s.mtime_unix};
+}
+
+bool TransportProxy::HasNodes() const {
+  return vt_.struct_size >= offsetof(cairn_transport_vtable, probe_node) + sizeof(vt_.probe_node);
+}
+
+Status TransportProxy::Nodes(std::vector<NodeInfo>* out) {
+  if (!HasNodes()) return Transport::Nodes(out);
+  cairn_error err{};
+  return Status::FromError(vt_.nodes(instance_->get(), &CollectNode, out, &err), err);
+}
+
+Status TransportProxy::SetNodes(const std::vector<std::string>& urls) {
+  if (!HasNodes()) return Transport::SetNodes(urls);
+  std::vector<const char*> list;
+  for (const auto& u : urls) list.push_back(u.c_str());
+  cairn_error err{};
+  return Status::FromError(vt_.set_nodes(instance_->get(), list.data(), list.size(), &err), err);
+}
+
+Status TransportProxy::ProbeNode(const std::string& url, std::vector<DriveInfo>* out) {
+  if (!HasNodes()) return Transport::ProbeNode(url, out);
+  cairn_error err{};
+  return Status::FromError(vt_.probe_node(instance_->get(), url.c_str(), &CollectDrive, out, &err),
+                           err);
 }
 
 }  // namespace cairn

@@ -19,8 +19,14 @@ class TransportProxy : public Transport {
   Status Remove(const ShardRef& ref) override;
   Status List(const ShardRef& prefix, std::vector<ShardStat>* out) override;
   Result<ShardStat> Stat(const ShardRef& ref) override;
+  Status Nodes(std::vector<NodeInfo>* out) override;
+  Status SetNodes(const std::vector<std::string>& urls) override;
+  Status ProbeNode(const std::string& url, std::vector<DriveInfo>* out) override;
 
  private:
+  // Whether the plugin's vtable has the ABI 1.2 node entries.
+  bool HasNodes() const;
+
   std::unique_ptr<PluginInstance> instance_;
   const cairn_transport_vtable& vt_;
 };

@@ -37,7 +37,11 @@ std::vector<LuaValue> PlaceArguments(const PlacementRequest& request,
     d.Set("id", LuaValue::String(drive.id))
         .Set("node", LuaValue::String(drive.node))
         .Set("zone", LuaValue::String(drive.zone))
-        .Set("healthy", LuaValue::Boolean(drive.healthy))
+        // A draining drive must take nothing new: the script sees it as not healthy, so
+        // scripts written before draining existed still do the right thing.
+        .Set("healthy", LuaValue::Boolean(drive.writable()))
+        .Set("draining", LuaValue::Boolean(drive.draining))
+        .Set("weight", LuaValue::Number(drive.weight))
         .Set("free_bytes", Bytes(drive.free_bytes))
         .Set("total_bytes", Bytes(drive.total_bytes));
     list.Append(std::move(d));
@@ -91,7 +95,7 @@ Result<std::vector<std::string>> PlacementPolicy::Place(const PlacementRequest& 
   int healthy = 0;
   for (const DriveInfo& drive : drives) {
     by_id[drive.id] = &drive;
-    healthy += drive.healthy ? 1 : 0;
+    healthy += drive.writable() ? 1 : 0;
   }
   const std::string& script = pool_->script_path();
 
@@ -134,8 +138,9 @@ Result<std::vector<std::string>> PlacementPolicy::Place(const PlacementRequest& 
     if (drive == by_id.end()) {
       return Status::Internal(where + " is an unknown drive id '" + id.string() + "'");
     }
-    if (!drive->second->healthy) {
-      return Status::Internal(where + " is drive '" + id.string() + "', which is not healthy");
+    if (!drive->second->writable()) {
+      return Status::Internal(where + " is drive '" + id.string() + "', which is " +
+                              (drive->second->draining ? "draining" : "not healthy"));
     }
     if (!seen.insert(id.string()).second) {
       return Status::Internal(where + " repeats drive id '" + id.string() + "'");

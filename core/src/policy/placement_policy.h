@@ -4,8 +4,9 @@
 // The script defines a global function
 //   place(object, chunk, cluster) -> { drive_id, ... }   -- exactly k+m ids, shard 0 first
 // with object = {bucket, key, size, storage_class, k, m}, chunk = the chunk number and
-// cluster = {drives = {{id, node, zone, healthy, free_bytes, total_bytes}, ...}}. The script
-// sees every drive, healthy or not; it may only choose healthy ones. See docs/lua-policy.md.
+// cluster = {drives = {{id, node, zone, healthy, draining, weight, free_bytes, total_bytes},
+// ...}}. The script sees every drive, healthy or not; it may only choose healthy ones (a
+// draining node's drives show as not healthy). See docs/lua-policy.md.
 //
 // What Place returns:
 // - the ids, when the script returns k+m distinct ids of healthy drives from the given list;

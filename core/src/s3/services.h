@@ -13,6 +13,8 @@ namespace cairn {
 
 class Scrubber;
 class RepairQueue;
+class ClusterMap;
+class Rebalancer;
 
 // How new objects of one storage class are written (resolved from the configuration).
 struct WriteClass {
@@ -30,6 +32,8 @@ struct Services {
   std::map<std::string, WriteClass> classes;  // by storage class name
   Scrubber* scrubber = nullptr;               // set once the background workers exist
   RepairQueue* repair = nullptr;
+  ClusterMap* cluster = nullptr;
+  Rebalancer* rebalancer = nullptr;
 };
 
 }  // namespace cairn

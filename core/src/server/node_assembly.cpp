@@ -13,6 +13,7 @@ namespace cairn {
 NodeAssembly::~NodeAssembly() {
   // Stop taking requests first, then the workers, before anything they use goes away.
   if (server_) server_->Stop();
+  if (rebalancer_) rebalancer_.reset();
   if (scrubber_) scrubber_.reset();
   if (repair_) repair_.reset();
 }
@@ -59,6 +60,12 @@ Result<std::unique_ptr<NodeAssembly>> NodeAssembly::Build(Config config, const R
   auto transport = create("transport", cfg.transport_engine);
   if (!transport.ok()) return transport.status();
   n->transport_ = std::make_unique<TransportProxy>(std::move(transport.value()));
+  // In a cluster the map in the metadata engine, not the config, says which nodes serve
+  // shards. A map that cannot be read yet (seed nodes still starting) is retried by the
+  // refresh; until then the transport keeps its configured nodes.
+  n->cluster_ = std::make_unique<ClusterMap>(*n->meta_, *n->transport_);
+  if (Status st = n->cluster_->Sync(); !st.ok()) LogWarn("cluster", st.ToString());
+  n->mapped_ = std::make_unique<MappedTransport>(*n->transport_, *n->cluster_);
   auto auth = create("auth", cfg.auth_engine);
   if (!auth.ok()) return auth.status();
   n->auth_ = std::make_unique<AuthenticatorProxy>(std::move(auth.value()));
@@ -101,16 +108,19 @@ Result<std::unique_ptr<NodeAssembly>> NodeAssembly::Build(Config config, const R
   if (!placement.ok()) return placement.status();
   n->placement_ = std::move(placement.value());
 
-  n->data_ = std::make_unique<DataPath>(*n->transport_, by_stable_name, *n->placement_);
+  n->data_ = std::make_unique<DataPath>(*n->mapped_, by_stable_name, *n->placement_);
   n->services_ = std::make_unique<Services>(
       Services{n->config_, *n->meta_, *n->data_, *n->auth_, classes, nullptr, nullptr});
   n->repair_ = std::make_unique<RepairQueue>(*n->services_);
-  n->scrubber_ = std::make_unique<Scrubber>(*n->services_, *n->transport_);
+  n->scrubber_ = std::make_unique<Scrubber>(*n->services_, *n->mapped_);
+  n->rebalancer_ = std::make_unique<Rebalancer>(*n->services_, *n->cluster_, *n->placement_);
   n->services_->repair = n->repair_.get();
   n->services_->scrubber = n->scrubber_.get();
+  n->services_->cluster = n->cluster_.get();
+  n->services_->rebalancer = n->rebalancer_.get();
 
   std::vector<DriveInfo> drives;
-  CAIRN_RETURN_IF_ERROR(n->transport_->Drives(&drives));
+  CAIRN_RETURN_IF_ERROR(n->mapped_->Drives(&drives));
   size_t healthy = 0;
   for (const auto& d : drives) healthy += d.healthy;
   std::string class_list;
@@ -129,6 +139,9 @@ Status NodeAssembly::Serve() {
   CAIRN_RETURN_IF_ERROR(server_->Start());
   repair_->Start();
   scrubber_->StartPeriodic();
+  cluster_->OnChange([r = rebalancer_.get()] { r->Wake(); });
+  cluster_->StartRefresh(std::chrono::seconds(2));
+  rebalancer_->Start();
   return Status::Ok();
 }
 

@@ -1,5 +1,6 @@
 // NodeAssembly: builds a running gateway from a Config: loads the plugins, creates the meta,
-// transport, auth and codec instances, the placement policy and the data path, and serves S3.
+// transport, auth and codec instances, the cluster map, the placement policy and the data path,
+// and serves S3.
 // Owns everything it builds; destruction stops the server first.
 #pragma once
 
@@ -11,6 +12,9 @@
 #include "cairn/codec.h"
 #include "cairn/meta_store.h"
 #include "cairn/transport.h"
+#include "cluster/cluster_map.h"
+#include "cluster/mapped_transport.h"
+#include "cluster/rebalancer.h"
 #include "config/config.h"
 #include "data/data_path.h"
 #include "durability/repair_queue.h"
@@ -48,6 +52,8 @@ class NodeAssembly {
   std::unique_ptr<HostServices> host_;
   std::unique_ptr<MetaStore> meta_;
   std::unique_ptr<Transport> transport_;
+  std::unique_ptr<ClusterMap> cluster_;
+  std::unique_ptr<MappedTransport> mapped_;  // what the data path and workers use
   std::unique_ptr<Authenticator> auth_;
   std::map<std::string, std::unique_ptr<Codec>> codecs_;  // by plugin name
   std::unique_ptr<policy::PlacementPolicy> placement_;
@@ -55,6 +61,7 @@ class NodeAssembly {
   std::unique_ptr<Services> services_;
   std::unique_ptr<RepairQueue> repair_;
   std::unique_ptr<Scrubber> scrubber_;
+  std::unique_ptr<Rebalancer> rebalancer_;
   std::unique_ptr<S3Server> server_;
 };
 

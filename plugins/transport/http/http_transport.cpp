@@ -5,6 +5,7 @@
 #include <Poco/JSON/Object.h>
 #include <Poco/JSON/Parser.h>
 
+#include <algorithm>
 #include <filesystem>
 #include <sstream>
 
@@ -81,7 +82,7 @@ Result<std::unique_ptr<HttpTransport>> HttpTransport::Create(const sdk::PluginCo
   o.spool_dir = spool.lexically_normal().string();
   auto t = Open(std::move(o));
   if (t.ok()) {
-    context.Log(CAIRN_LOG_INFO, std::to_string(t.value()->nodes_.size()) + " storage nodes");
+    context.Log(CAIRN_LOG_INFO, std::to_string(t.value()->nodes_.size()) + " seed storage nodes");
   }
   return t;
 }
@@ -108,22 +109,81 @@ Result<std::unique_ptr<HttpTransport>> HttpTransport::Open(HttpTransportOptions 
                            ec.message());
   }
   std::unique_ptr<HttpTransport> t(new HttpTransport(o));
-  for (const auto& url : o.nodes) {
-    NodeClientOptions n;
-    n.url = url;
-    n.cluster_secret = o.cluster_secret;
-    n.timeout = std::chrono::milliseconds(o.timeout_ms);
-    n.connect_timeout = std::chrono::milliseconds(o.connect_timeout_ms);
-    n.retries = static_cast<int>(o.retries);
-    n.breaker.failures = static_cast<int>(o.breaker_failures);
-    n.breaker.open_for = std::chrono::milliseconds(o.breaker_open_ms);
-    auto client = NodeClient::Create(std::move(n));
-    if (!client.ok()) return client.status();
-    NodeEntry entry;
-    entry.client = std::move(client.value());
-    t->nodes_.push_back(std::move(entry));
-  }
+  CAIRN_RETURN_IF_ERROR(t->SetNodes(o.nodes));
   return t;
+}
+
+Result<std::shared_ptr<NodeClient>> HttpTransport::NewClient(const std::string& url,
+                                                             int retries) const {
+  NodeClientOptions n;
+  n.url = url;
+  n.cluster_secret = options_.cluster_secret;
+  n.timeout = std::chrono::milliseconds(options_.timeout_ms);
+  n.connect_timeout = std::chrono::milliseconds(options_.connect_timeout_ms);
+  n.retries = retries;
+  n.breaker.failures = static_cast<int>(options_.breaker_failures);
+  n.breaker.open_for = std::chrono::milliseconds(options_.breaker_open_ms);
+  auto client = NodeClient::Create(std::move(n));
+  if (!client.ok()) return client.status();
+  return std::shared_ptr<NodeClient>(std::move(client.value()));
+}
+
+Status HttpTransport::SetNodes(const std::vector<std::string>& urls) {
+  if (urls.empty()) return Status::InvalidArgument("transport.http: the node list is empty");
+  // Every URL is checked before anything changes; known nodes keep their client (its pool and
+  // breaker) and their last drive report.
+  std::vector<NodeEntry> next;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& url : urls) {
+      auto same = std::find_if(nodes_.begin(), nodes_.end(),
+                               [&](const NodeEntry& e) { return e.client->url() == url; });
+      if (same != nodes_.end()) {
+        next.push_back(*same);
+        continue;
+      }
+      NodeEntry entry;
+      auto client = NewClient(url, static_cast<int>(options_.retries));
+      if (!client.ok()) return client.status();
+      entry.client = std::move(client.value());
+      next.push_back(std::move(entry));
+    }
+    nodes_ = std::move(next);
+    IndexDrives();
+  }
+  return Status::Ok();
+}
+
+void HttpTransport::IndexDrives() {
+  node_of_drive_.clear();
+  for (const auto& e : nodes_) {
+    for (const auto& d : e.drives) node_of_drive_[d.id] = e.client;
+  }
+}
+
+Status HttpTransport::Nodes(std::vector<NodeInfo>* out) {
+  Refresh();
+  std::lock_guard<std::mutex> lock(mu_);
+  for (const auto& e : nodes_) {
+    NodeInfo n;
+    n.url = e.client->url();
+    if (!e.drives.empty()) n.name = e.drives.front().node;
+    n.reachable = e.answered && e.client->Healthy();
+    out->push_back(std::move(n));
+  }
+  return Status::Ok();
+}
+
+Status HttpTransport::ProbeNode(const std::string& url, std::vector<DriveInfo>* out) {
+  // A fresh client, without retries: the answer is for an operator who is waiting.
+  auto client = NewClient(url, 0);
+  if (!client.ok()) return client.status();
+  auto drives = FetchDrives(*client.value());
+  if (!drives.ok()) {
+    return Status::Unavailable("node " + url + " did not answer: " + drives.status().message());
+  }
+  *out = std::move(drives.value());
+  return Status::Ok();
 }
 
 Result<std::vector<DriveInfo>> HttpTransport::FetchDrives(NodeClient& client) {
@@ -162,27 +222,29 @@ Result<std::vector<DriveInfo>> HttpTransport::FetchDrives(NodeClient& client) {
 
 void HttpTransport::Refresh() {
   const auto max_age = std::chrono::milliseconds(options_.drives_cache_ms);
-  for (size_t i = 0; i < options_.nodes.size(); ++i) {
-    std::shared_ptr<NodeClient> client;
-    {
-      std::lock_guard<std::mutex> lock(mu_);
-      const NodeEntry& e = nodes_[i];
-      if (e.fetched && Clock::now() - e.fetched_at < max_age) continue;
-      client = e.client;
+  std::vector<std::shared_ptr<NodeClient>> stale;
+  {
+    std::lock_guard<std::mutex> lock(mu_);
+    for (const auto& e : nodes_) {
+      if (!e.fetched || Clock::now() - e.fetched_at >= max_age) stale.push_back(e.client);
     }
+  }
+  for (const auto& client : stale) {
     // Outside the lock: one slow node must not hold up callers that need another.
     auto drives = FetchDrives(*client);
     std::lock_guard<std::mutex> lock(mu_);
-    NodeEntry& e = nodes_[i];
-    e.fetched = true;
-    e.fetched_at = Clock::now();
+    auto e = std::find_if(nodes_.begin(), nodes_.end(),
+                          [&](const NodeEntry& n) { return n.client == client; });
+    if (e == nodes_.end()) continue;  // removed by SetNodes meanwhile
+    e->fetched = true;
+    e->fetched_at = Clock::now();
+    e->answered = drives.ok();
     if (!drives.ok()) {
-      for (auto& d : e.drives) d.healthy = false;  // seen before, unreachable now
+      for (auto& d : e->drives) d.healthy = false;  // seen before, unreachable now
       continue;
     }
-    for (const auto& d : e.drives) node_of_drive_.erase(d.id);
-    e.drives = std::move(drives.value());
-    for (const auto& d : e.drives) node_of_drive_[d.id] = i;
+    e->drives = std::move(drives.value());
+    IndexDrives();
   }
 }
 
@@ -205,10 +267,12 @@ Result<HttpTransport::DriveRoute> HttpTransport::Route(const std::string& drive_
     std::lock_guard<std::mutex> lock(mu_);
     auto it = node_of_drive_.find(drive_id);
     if (it == node_of_drive_.end()) continue;
-    const NodeEntry& e = nodes_[it->second];
-    DriveRoute route{e.client, false};
-    for (const auto& d : e.drives) {
-      if (d.id == drive_id) route.healthy = d.healthy;
+    DriveRoute route{it->second, false};
+    for (const auto& e : nodes_) {
+      if (e.client != it->second) continue;
+      for (const auto& d : e.drives) {
+        if (d.id == drive_id) route.healthy = d.healthy;
+      }
     }
     return route;
   }

@@ -11,6 +11,9 @@
 // previously seen drives in the report, unhealthy. A drive id maps to the node that reported
 // it; an unknown id triggers a refresh before it is refused.
 //
+// `nodes` is where a gateway starts; once the core's cluster map exists it calls SetNodes with
+// the map's nodes, and the set follows the map from then on (see docs/operations.md).
+//
 // Thread-safety: thread-safe; the drive table has its mutex, each node client its own.
 #pragma once
 
@@ -53,6 +56,9 @@ class HttpTransport final : public Transport {
   Status Remove(const ShardRef& ref) override;
   Status List(const ShardRef& prefix, std::vector<ShardStat>* out) override;
   Result<ShardStat> Stat(const ShardRef& ref) override;
+  Status Nodes(std::vector<NodeInfo>* out) override;
+  Status SetNodes(const std::vector<std::string>& urls) override;
+  Status ProbeNode(const std::string& url, std::vector<DriveInfo>* out) override;
 
  private:
   using Clock = std::chrono::steady_clock;
@@ -60,6 +66,7 @@ class HttpTransport final : public Transport {
     std::shared_ptr<NodeClient> client;
     std::vector<DriveInfo> drives;  // as last seen
     bool fetched = false;
+    bool answered = false;  // the last fetch succeeded
     Clock::time_point fetched_at;
   };
   // Where a drive is served, and whether it was healthy when last seen.
@@ -69,6 +76,9 @@ class HttpTransport final : public Transport {
   };
 
   explicit HttpTransport(HttpTransportOptions options) : options_(std::move(options)) {}
+  Result<std::shared_ptr<NodeClient>> NewClient(const std::string& url, int retries) const;
+  // Rebuilds node_of_drive_ from nodes_. REQUIRES: mu_ held.
+  void IndexDrives();
   // Re-fetches the drives of every node whose report is older than drives_cache_ms.
   void Refresh();
   Result<std::vector<DriveInfo>> FetchDrives(NodeClient& client);
@@ -79,8 +89,10 @@ class HttpTransport final : public Transport {
 
   const HttpTransportOptions options_;
   std::mutex mu_;
-  std::vector<NodeEntry> nodes_;                 // guarded by mu_ (the clients are immutable)
-  std::map<std::string, size_t> node_of_drive_;  // guarded by mu_
+  // Guarded by mu_ (the clients themselves are thread-safe). SetNodes replaces entries, so
+  // code that drops mu_ holds a client by shared_ptr, never an index.
+  std::vector<NodeEntry> nodes_;
+  std::map<std::string, std::shared_ptr<NodeClient>> node_of_drive_;  // guarded by mu_
 };
 
 }  // namespace cairn::transport

@@ -26,23 +26,28 @@ inline void ToStat(const ShardStat& s, cairn_shard_stat* out) {
   out->mtime_unix = s.mtime_unix;
 }
 
+// Hands drives to a host callback until it asks to stop.
+inline void VisitDrives(const std::vector<DriveInfo>& drives, cairn_drive_fn fn, void* ctx) {
+  for (const auto& d : drives) {
+    cairn_drive_info info{};
+    CopyField(info.id, sizeof(info.id), d.id);
+    CopyField(info.node, sizeof(info.node), d.node);
+    CopyField(info.zone, sizeof(info.zone), d.zone);
+    CopyField(info.path, sizeof(info.path), d.path);
+    info.healthy = d.healthy ? 1 : 0;
+    info.total_bytes = d.total_bytes;
+    info.free_bytes = d.free_bytes;
+    if (fn(ctx, &info) != 0) break;
+  }
+}
+
 template <typename T>
 struct TransportGlue {
   static int32_t Drives(void* instance, cairn_drive_fn fn, void* ctx, cairn_error* err) noexcept {
     return Report(Guard([&]() -> Status {
                     std::vector<DriveInfo> drives;
                     CAIRN_RETURN_IF_ERROR(Impl<T>(instance).Drives(&drives));
-                    for (const auto& d : drives) {
-                      cairn_drive_info info{};
-                      CopyField(info.id, sizeof(info.id), d.id);
-                      CopyField(info.node, sizeof(info.node), d.node);
-                      CopyField(info.zone, sizeof(info.zone), d.zone);
-                      CopyField(info.path, sizeof(info.path), d.path);
-                      info.healthy = d.healthy ? 1 : 0;
-                      info.total_bytes = d.total_bytes;
-                      info.free_bytes = d.free_bytes;
-                      if (fn(ctx, &info) != 0) break;
-                    }
+                    VisitDrives(drives, fn, ctx);
                     return Status::Ok();
                   }),
                   err);
@@ -113,10 +118,44 @@ struct TransportGlue {
                   }),
                   err);
   }
+  static int32_t Nodes(void* instance, cairn_node_fn fn, void* ctx, cairn_error* err) noexcept {
+    return Report(Guard([&]() -> Status {
+                    std::vector<NodeInfo> nodes;
+                    CAIRN_RETURN_IF_ERROR(Impl<T>(instance).Nodes(&nodes));
+                    for (const auto& n : nodes) {
+                      cairn_node_info info{};
+                      CopyField(info.url, sizeof(info.url), n.url);
+                      CopyField(info.name, sizeof(info.name), n.name);
+                      info.reachable = n.reachable ? 1 : 0;
+                      if (fn(ctx, &info) != 0) break;
+                    }
+                    return Status::Ok();
+                  }),
+                  err);
+  }
+  static int32_t SetNodes(void* instance, const char* const* urls, size_t count,
+                          cairn_error* err) noexcept {
+    return Report(Guard([&]() -> Status {
+                    std::vector<std::string> list;
+                    for (size_t i = 0; i < count; ++i) list.emplace_back(urls[i] ? urls[i] : "");
+                    return Impl<T>(instance).SetNodes(list);
+                  }),
+                  err);
+  }
+  static int32_t ProbeNode(void* instance, const char* url, cairn_drive_fn fn, void* ctx,
+                           cairn_error* err) noexcept {
+    return Report(Guard([&]() -> Status {
+                    std::vector<DriveInfo> drives;
+                    CAIRN_RETURN_IF_ERROR(Impl<T>(instance).ProbeNode(url ? url : "", &drives));
+                    VisitDrives(drives, fn, ctx);
+                    return Status::Ok();
+                  }),
+                  err);
+  }
   static const cairn_transport_vtable* VTable() {
     static const cairn_transport_vtable vt = {
         sizeof(cairn_transport_vtable), &Drives, &WriterOpen, &WriterAppend, &WriterCommit,
-        &WriterAbort, &Read, &Remove, &List, &Stat};
+        &WriterAbort, &Read, &Remove, &List, &Stat, &Nodes, &SetNodes, &ProbeNode};
     return &vt;
   }
 };
