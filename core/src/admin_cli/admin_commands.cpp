@@ -172,7 +172,8 @@ int ClusterChange(AdminClient& api, const AdminOptions& o, Console& c) {
     case AdminCommand::kDrainNode:
       target += "drain?node=" + UrlEncode(o.node, false);
       done = "draining node " + o.node + ": it takes no new shards, and the rebalancer moves its "
-             "shards away; remove it once cluster status shows it holds none";
+             "shards away; once the pass below has finished, remove-node takes it out (it "
+             "refuses while the node still holds shards)";
       break;
     default:
       target += "remove?node=" + UrlEncode(o.node, false) + (o.force ? "&force=true" : "");

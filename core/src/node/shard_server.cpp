@@ -8,6 +8,7 @@
 
 #include "node/cluster_protocol.h"
 #include "node/node_target.h"
+#include "util/listen_socket.h"
 
 namespace cairn {
 namespace {
@@ -108,7 +109,7 @@ ShardServer::~ShardServer() { Stop(); }
 Status ShardServer::Start() {
   try {
     Poco::Net::SocketAddress address(options_.listen);
-    Poco::Net::ServerSocket socket(address, 256);
+    Poco::Net::ServerSocket socket = ListenSocket(address, 256);
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(options_.max_threads);
     params->setMaxQueued(options_.max_queued);

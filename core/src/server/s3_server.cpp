@@ -14,6 +14,7 @@
 #include "util/clock.h"
 #include "util/encoding.h"
 #include "util/log.h"
+#include "util/listen_socket.h"
 
 namespace cairn {
 namespace {
@@ -134,7 +135,7 @@ S3Server::~S3Server() { Stop(); }
 Status S3Server::Start() {
   try {
     Poco::Net::SocketAddress addr(svc_.config.server.listen);
-    Poco::Net::ServerSocket socket(addr, 256);
+    Poco::Net::ServerSocket socket = ListenSocket(addr, 256);
     auto* params = new Poco::Net::HTTPServerParams;
     params->setMaxThreads(static_cast<int>(svc_.config.server.max_threads));
     params->setMaxQueued(static_cast<int>(svc_.config.server.max_queued));
