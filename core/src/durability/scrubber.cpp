@@ -1,6 +1,7 @@
 #include "durability/scrubber.h"
 
 #include <map>
+#include <set>
 
 #include "data/data_path.h"
 #include "durability/stored_segments.h"
@@ -78,6 +79,7 @@ void Scrubber::RunPass(const std::string& bucket, const std::string& drive) {
     }
     if (drive.empty() && !stopping) {
       ExpireUploads();  // before the orphan sweep, which then finds nothing of theirs
+      RemoveStrayParts();
       RemoveOrphans();
     }
   }
@@ -174,6 +176,31 @@ void Scrubber::ExpireUploads() {
     }
     start = rows.back().key + std::string(1, '\0');
   }
+}
+
+void Scrubber::RemoveStrayParts() {
+  // Part keys first, uploads second. A part is committed only while its upload exists, so a
+  // part seen here whose upload is missing from the later scan belongs to an upload that was
+  // completed or aborted before that scan: its key is left over from a crash in between
+  // (see DeletePartKeys). Only keys go; shards nothing refers to are the orphan sweep's.
+  std::vector<KeyValue> parts;
+  std::string family(keys::kPartFamily);
+  if (!svc_.meta.Scan(family, keys::PrefixEnd(family), 0, &parts).ok() || parts.empty()) return;
+  std::set<std::string> uploads;
+  std::vector<KeyValue> rows;
+  if (!svc_.meta.Scan("u/", keys::PrefixEnd("u/"), 0, &rows).ok()) return;
+  for (const auto& kv : rows) uploads.insert(kv.key.substr(kv.key.find('\0') + 1));
+  std::vector<KeyValue> stray;
+  for (auto& kv : parts) {
+    const size_t slash = kv.key.find('/', family.size());
+    if (uploads.count(kv.key.substr(family.size(), slash - family.size())) == 0) {
+      stray.push_back(std::move(kv));
+    }
+  }
+  if (stray.empty()) return;
+  LogInfo("scrub", "removing " + std::to_string(stray.size()) +
+                       " part keys of uploads that were completed or aborted");
+  DeletePartKeys(svc_, stray);
 }
 
 void Scrubber::RemoveOrphans() {

@@ -1,8 +1,9 @@
 // Scrubber: the background worker that keeps stored data whole. A pass reads every shard
 // block of every object (or of one bucket, or only the shards on one drive after it was
 // replaced), verifies its SHA-256, rebuilds what is missing or corrupt from the survivors,
-// and -- on full passes -- aborts multipart uploads older than multipart_expiry_seconds and
-// removes orphan shard files (no record refers to them) older than the grace period. Reads are rate-limited (storage.scrub_bytes_per_second); passes also run
+// and -- on full passes -- aborts multipart uploads older than multipart_expiry_seconds,
+// deletes part keys left behind by completed or aborted uploads, and removes orphan shard
+// files (no record refers to them) older than the grace period. Reads are rate-limited (storage.scrub_bytes_per_second); passes also run
 // every storage.scrub_interval_seconds. Progress is kept in memory for `cairn admin scrub`.
 // Thread-safe.
 #pragma once
@@ -54,6 +55,7 @@ class Scrubber {
  private:
   void RunPass(const std::string& bucket, const std::string& drive);
   void ScrubRecords(const std::string& prefix, const std::string& drive);
+  void RemoveStrayParts();
   void RemoveOrphans();
   void ExpireUploads();
   void Throttle(uint64_t bytes);

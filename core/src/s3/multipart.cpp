@@ -16,6 +16,34 @@
 namespace cairn {
 namespace {
 
+// Points the repair-queue entries of `segments` (if any) at `record_key`, in bounded
+// transactions; each entry only if it still exists.
+void MoveRepairEntries(Services& svc, const std::vector<Segment>& segments,
+                       const std::string& record_key) {
+  Txn txn;
+  auto flush = [&] {
+    if (txn.conditions.empty()) return;
+    // Conflict: an entry was drained meanwhile; the rest are retried one by one.
+    if (!svc.meta.Commit(txn).ok()) {
+      for (size_t i = 0; i < txn.ops.size(); ++i) {
+        Txn one;
+        one.conditions.push_back(txn.conditions[i]);
+        one.ops.push_back(txn.ops[i]);
+        (void)svc.meta.Commit(one);
+      }
+    }
+    txn = Txn{};
+  };
+  for (const auto& seg : segments) {
+    std::string queued;
+    if (!svc.meta.Get(keys::Repair(seg.data_id), &queued).ok()) continue;
+    txn.Require(keys::Repair(seg.data_id), TxnCondition::kExists);
+    txn.Put(keys::Repair(seg.data_id), record_key);
+    if (txn.ops.size() >= kMaxTxnOps) flush();
+  }
+  flush();
+}
+
 constexpr uint32_t kMaxParts = 10000;
 constexpr uint64_t kMaxPartSize = 5ull << 30;
 constexpr uint64_t kMinPartSize = 5ull << 20;
@@ -336,20 +364,18 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
     }
     txn.Put(object_key, Encode(rec));
     txn.Delete(keys::Upload(req.bucket, req.key, id));
-    for (const auto& kv : rows) txn.Delete(kv.key);
-    // Queued repairs of the parts now belong to the object.
-    for (const auto& seg : rec.segments) {
-      std::string queued;
-      if (req.svc.meta.Get(keys::Repair(seg.data_id), &queued).ok()) {
-        txn.Put(keys::Repair(seg.data_id), object_key);
-      }
-    }
     st = req.svc.meta.Commit(txn);
     if (st.IsConflict()) {
       if (!LoadUpload(req).ok()) return S3Error::Of("NoSuchUpload");
       continue;
     }
     if (!st.ok()) return ToS3(st);
+    // The rest is bounded transactions after the commit, not part of it: one transaction for
+    // up to 10,000 parts would exceed what etcd accepts. Queued repairs of the parts now
+    // belong to the object (a crash before this drops them; the scrubber finds the missing
+    // shards instead), then the part keys go.
+    MoveRepairEntries(req.svc, rec.segments, object_key);
+    DeletePartKeys(req.svc, rows);
     // Free what the object no longer references: unused parts and the replaced object.
     for (const auto& [n, p] : parts) {
       bool used = false;

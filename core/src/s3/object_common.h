@@ -76,9 +76,17 @@ S3Outcome ParseCopySource(const std::string& header, std::string* bucket, std::s
 
 namespace cairn {
 // Removes a multipart upload (its record at `upload_key`, which must still equal `upload_raw`:
-// Conflict otherwise) and all its parts in one transaction, then frees the parts' shards.
+// Conflict otherwise), then its part keys (DeletePartKeys) and the parts' shards.
 // Used by AbortMultipartUpload, DeleteBucket and the expiry of stale uploads.
 Status AbortUpload(Services& svc, const std::string& upload_key, const std::string& upload_raw);
+
+// Deletes the part keys of an upload whose record is already gone, in transactions of at most
+// kMaxTxnOps operations (etcd refuses more than 128 per transaction, and an upload may have
+// 10,000 parts). Best effort: a crash or an error leaves part keys without an upload, which
+// scrub passes delete (the shards they name are then orphans, or belong to the completed
+// object).
+inline constexpr size_t kMaxTxnOps = 100;
+void DeletePartKeys(Services& svc, const std::vector<KeyValue>& parts);
 }  // namespace cairn
 
 namespace cairn {
