@@ -13,7 +13,8 @@ import pytest
 from botocore.exceptions import ClientError
 
 import s3util
-from cluster import Cluster, drain_repair, repair_queued, wait_drives_healthy
+from cluster import (Cluster, drain_repair, rebalance_now, repair_queued, wait_drives_healthy,
+                     wait_rebalanced)
 
 # Sizes around the inline limit (16 KiB: stored in the metadata record, never on a node), one
 # stripe, and several stripes of the 6 x 1 MiB layout.
@@ -118,12 +119,30 @@ def _survive(cluster, clients, bucket, victims, label):
         # kill lands on a dead node, and with one shard per node of every stripe that loses 3
         # of 9 shards, below the write quorum of 7 (503, retried by the client).
         print(f"{label}: repair queues while down: {queued}")
+        # Both gateways have noticed the failure (the rebalancer checks drive health every
+        # second), so its healing is noticed too.
+        victim_names = {v.name for v in victims}
+        deadline = time.monotonic() + 30
+        while not all(victim_names <= {d["node"] for d in g.admin("GET", "drives")[1]["drives"]
+                                       if not d["healthy"]} for g in cluster.gateways):
+            assert time.monotonic() < deadline, "the gateways never saw the victims down"
+            time.sleep(0.2)
+        time.sleep(1.5)
     finally:
+        restarted_ms = int(time.time() * 1000)
         cluster.restart(victims)
 
     # Until the gateways see the restarted nodes again, a scrub would take their intact
     # shards for missing and rebuild them elsewhere.
     wait_drives_healthy(cluster.gateways)
+    # Writes during the outage were placed around the dead nodes. Once every drive is healthy
+    # a rebalance pass follows by itself and moves those shards to where placement wants them
+    # (back into the zone that was down); a second pass then finds nothing misplaced.
+    healed = wait_rebalanced(cluster.gateways[0], restarted_ms)
+    print(f"{label}: rebalance after restart: {healed}")
+    assert healed["errors"] == 0, healed
+    settled = rebalance_now(cluster.gateways[1])
+    assert settled["shards_misplaced"] == 0 and settled["errors"] == 0, settled
     drain_repair(cluster.gateways)
     assert [repair_queued(g) for g in cluster.gateways] == [0, 0]
     progress = cluster.gateways[0].run_scrub(query=f"bucket={bucket}")

@@ -18,7 +18,8 @@ import pytest
 
 import s3util
 from cairn_server import ROOT_ACCESS_KEY, ROOT_SECRET_KEY, cairn_binary
-from cluster import NODES_PER_ZONE, ZONES, Cluster, wait_drives_healthy
+from cluster import (NODES_PER_ZONE, ZONES, Cluster, rebalance_now, wait_drives_healthy,
+                     wait_rebalanced)
 
 SIZES = (40 * 1024, 700 * 1024, 3 * s3util.MiB + 5)  # all above the inline limit
 OBJECTS = 24
@@ -62,17 +63,6 @@ def wait_for_map(gateway, nodes, timeout=30):
         if len(body["nodes"]) == nodes and all(n["url"] for n in body["nodes"]):
             return body
         assert time.monotonic() < deadline, f"cluster map never showed {nodes} nodes: {body}"
-        time.sleep(0.5)
-
-
-def wait_rebalanced(gateway, since_ms, timeout=180):
-    """Waits for a rebalance pass that started after `since_ms` to finish; returns it."""
-    deadline = time.monotonic() + timeout
-    while True:
-        r = cluster_status(gateway)["rebalance"]
-        if r["state"] == "idle" and r["started_ms"] > since_ms and r["finished_ms"] > 0:
-            return r
-        assert time.monotonic() < deadline, f"no rebalance pass finished in {timeout} s: {r}"
         time.sleep(0.5)
 
 
@@ -181,6 +171,10 @@ def test_add_three_nodes_while_clients_run_then_drain_and_remove_one(cluster):
     print(out)
     assert "12 nodes in 3 zones, 36 of 36 drives healthy" in out
     assert "rebalance: idle; last pass" in out
+    rc, out = admin_cli(g1, "cluster", "rebalance")
+    assert rc == 0 and "rebalance pass requested" in out, out
+    again = wait_rebalanced(g1, passed["finished_ms"])
+    assert again["shards_misplaced"] == 0 and again["errors"] == 0, again
 
     for key, data in {**objects, **load.written}.items():
         for c in clients:

@@ -115,10 +115,16 @@ S3Outcome HandleClusterAdmin(S3Request& req, const std::string& path, const std:
     SendAdminJson(req, 200, NodeJson(added.value(), drives));
     return std::nullopt;
   }
+  if (path == "admin/cluster/rebalance" && m == "POST") {
+    if (Status st = map.Clustered(); !st.ok()) return SendError(req, st);
+    req.svc.rebalancer->Wake(0);
+    SendAdminJson(req, 202, "{\"requested\":true}");
+    return std::nullopt;
+  }
   const std::string node = req.Query("node");
   if (path == "admin/cluster/drain" && m == "POST") {
     if (node.empty()) return SendError(req, Status::InvalidArgument("node=<name> is required"));
-    if (!map.enabled()) return SendError(req, map.Drain(node).status());
+    if (Status st = map.Clustered(); !st.ok()) return SendError(req, st);
     if (Status st = CheckEnoughDrivesWithout(req, node, "draining"); !st.ok()) {
       return SendError(req, st);
     }

@@ -159,7 +159,7 @@ int ClusterStatusCommand(AdminClient& api, Console& c) {
   return kExitOk;
 }
 
-// add-node, drain-node and remove-node: one POST, then the cluster as it is now.
+// add-node, drain-node, remove-node and rebalance: one POST, then the cluster as it is now.
 int ClusterChange(AdminClient& api, const AdminOptions& o, Console& c) {
   std::string target = "/_cairn/admin/cluster/";
   std::string done;
@@ -168,6 +168,10 @@ int ClusterChange(AdminClient& api, const AdminOptions& o, Console& c) {
       target += "add?url=" + UrlEncode(o.node_url, false);
       if (!o.weight.empty()) target += "&weight=" + UrlEncode(o.weight, false);
       done = "added node at " + o.node_url;
+      break;
+    case AdminCommand::kRebalance:
+      target += "rebalance";
+      done = "rebalance pass requested";
       break;
     case AdminCommand::kDrainNode:
       target += "drain?node=" + UrlEncode(o.node, false);
@@ -203,6 +207,7 @@ int RunAdminCommand(AdminClient& api, const AdminOptions& options, Console& cons
     case AdminCommand::kAddNode:
     case AdminCommand::kDrainNode:
     case AdminCommand::kRemoveNode:
+    case AdminCommand::kRebalance:
       return ClusterChange(api, options, console);
     case AdminCommand::kHelp:
       break;

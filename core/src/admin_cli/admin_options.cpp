@@ -63,6 +63,8 @@ Result<AdminOptions> Interpret(const std::vector<std::string>& words, const Flag
     expected = 2;
     if (sub == "status") {
       o.command = AdminCommand::kClusterStatus;
+    } else if (sub == "rebalance") {
+      o.command = AdminCommand::kRebalance;
     } else if (sub == "add-node" || sub == "drain-node" || sub == "remove-node") {
       if (words.size() < 3 || words[2].empty()) {
         return Status::InvalidArgument("cluster " + sub + " needs " +
@@ -80,7 +82,7 @@ Result<AdminOptions> Interpret(const std::vector<std::string>& words, const Flag
     } else {
       return Status::InvalidArgument(
           "usage: cairn admin cluster status | add-node <url> [--weight W] | drain-node <name> | "
-          "remove-node <name> [--force]");
+          "remove-node <name> [--force] | rebalance");
     }
   } else {
     return Status::InvalidArgument("unknown admin command '" + cmd + "'");
@@ -184,6 +186,8 @@ std::string AdminUsage() {
          "                               take a drained node out of the map; --force takes out a\n"
          "                               node that is gone for good (its shards are rebuilt from\n"
          "                               parity by the scrubber)\n"
+         "  cluster rebalance            start a rebalance pass now (passes also follow every\n"
+         "                               map change, a healed failure, and the interval)\n"
          "options:\n"
          "  --endpoint URL               the server (default http://$CAIRN_LISTEN, else\n"
          "                               http://127.0.0.1:9000)\n"

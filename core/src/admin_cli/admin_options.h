@@ -22,6 +22,7 @@ enum class AdminCommand {
   kAddNode,
   kDrainNode,
   kRemoveNode,
+  kRebalance,
 };
 
 struct AdminOptions {

@@ -8,16 +8,6 @@
 #include "util/log.h"
 
 namespace cairn {
-namespace {
-
-Status NotClustered() {
-  return Status::InvalidArgument(
-      "this gateway stores shards on local drives ([transport] engine = \"local\"); cluster "
-      "commands need storage nodes (engine = \"http\")");
-}
-
-}  // namespace
-
 ClusterMap::ClusterMap(MetaStore& meta, Transport& transport) : meta_(meta), transport_(transport) {
   std::vector<NodeInfo> nodes;
   enabled_ = transport_.Nodes(&nodes).ok();
@@ -129,6 +119,13 @@ Status ClusterMap::Sync() {
   return Status::Ok();
 }
 
+Status ClusterMap::Clustered() const {
+  if (enabled_) return Status::Ok();
+  return Status::InvalidArgument(
+      "this gateway stores shards on local drives ([transport] engine = \"local\"); cluster "
+      "commands need storage nodes (engine = \"http\")");
+}
+
 bool ClusterMap::Resync() {
   if (!enabled_) return false;
   uint64_t before;
@@ -171,7 +168,7 @@ void ClusterMap::Changed() {
 }
 
 Result<NodeRecord> ClusterMap::AddNode(const std::string& url, double weight) {
-  if (!enabled_) return NotClustered();
+  CAIRN_RETURN_IF_ERROR(Clustered());
   if (!(weight > 0 && weight <= 1000)) {
     return Status::InvalidArgument("weight must be greater than 0 and at most 1000");
   }
@@ -209,7 +206,7 @@ Result<NodeRecord> ClusterMap::AddNode(const std::string& url, double weight) {
 }
 
 Result<NodeRecord> ClusterMap::Drain(const std::string& name) {
-  if (!enabled_) return NotClustered();
+  CAIRN_RETURN_IF_ERROR(Clustered());
   auto r = Find(name);
   if (!r.ok()) return r.status();
   if (r->state == kNodeDraining) return r;
@@ -228,7 +225,7 @@ Result<NodeRecord> ClusterMap::Drain(const std::string& name) {
 Status ClusterMap::Remove(
     const std::string& name, bool force,
     const std::function<Result<uint64_t>(const std::set<std::string>&)>& drives_in_use) {
-  if (!enabled_) return NotClustered();
+  CAIRN_RETURN_IF_ERROR(Clustered());
   auto r = Find(name);
   if (!r.ok()) return r.status();
   auto all = Load();

@@ -34,6 +34,8 @@ class ClusterMap {
   ~ClusterMap();
 
   bool enabled() const { return enabled_; }
+  // OK when enabled; otherwise the InvalidArgument every cluster command answers.
+  Status Clustered() const;
   // Reads the map (seeding it when the store has none) and applies it to the transport.
   // Unavailable while seeding waits for a configured node to answer.
   Status Sync();

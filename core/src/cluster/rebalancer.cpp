@@ -23,8 +23,6 @@ constexpr int64_t kPublishEveryMs = 2'000;
 // How often a gateway that wants a pass but finds the lease taken, or the cluster unhealthy,
 // looks again.
 constexpr int64_t kRetryMs = 5'000;
-// From a map change to the pass it asks for: more than two of the gateways' map refreshes.
-constexpr int64_t kSettleMs = 5'000;
 
 bool IsPart(const std::string& key) { return key.rfind(keys::kPartFamily, 0) == 0; }
 
@@ -85,12 +83,23 @@ void Rebalancer::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
-void Rebalancer::Wake() {
+void Rebalancer::Wake(int64_t delay_ms) {
   {
     std::lock_guard<std::mutex> lock(mutex_);
-    wanted_ = true;
+    const int64_t due = NowMillis() + delay_ms;
+    if (wanted_at_ms_ == 0 || due < wanted_at_ms_) wanted_at_ms_ = due;
   }
   wake_.notify_all();
+}
+
+bool Rebalancer::Healed() {
+  std::vector<DriveInfo> drives;
+  if (!svc_.data.Drives(&drives).ok()) return false;
+  const bool unhealthy =
+      std::any_of(drives.begin(), drives.end(), [](const DriveInfo& d) { return !d.healthy; });
+  const bool healed = unhealthy_seen_ && !unhealthy;
+  unhealthy_seen_ = unhealthy;
+  return healed;
 }
 
 bool Rebalancer::Stopping() {
@@ -111,33 +120,50 @@ Result<RebalanceProgress> Rebalancer::Progress() const {
 void Rebalancer::Run() {
   const int64_t interval_ms = svc_.config.storage.rebalance_interval_seconds * 1000;
   int64_t next_ms = NowMillis() + kRetryMs;  // let the cluster map settle after startup
+  bool requested = true;  // a pass at startup: the map may have changed while we were down
   for (;;) {
-    bool wanted;
     {
       std::unique_lock<std::mutex> lock(mutex_);
-      wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_ || wanted_; });
+      wake_.wait_for(lock, std::chrono::seconds(1), [this] { return stop_ || wanted_at_ms_ != 0; });
       if (stop_) return;  // old copies not yet released are orphans for the scrubber
-      wanted = wanted_;
-      wanted_ = false;
+      if (wanted_at_ms_ != 0) {
+        next_ms = std::min(next_ms, wanted_at_ms_);
+        wanted_at_ms_ = 0;
+        requested = true;
+      }
     }
     Release();
-    if (wanted) {
-      // Give every gateway's map refresh time to see the change before shards move.
+    if (Healed()) {
+      LogInfo("rebalance", "every drive is healthy again: a pass follows to place what was "
+                           "written around the failure");
       next_ms = std::min(next_ms, NowMillis() + kSettleMs);
+      requested = true;
     }
     if (NowMillis() < next_ms) continue;
+    if (!requested) {
+      // The interval's pass: every gateway has this timer, one pass per interval is enough.
+      auto last = Progress();
+      if (last.ok() && last->finished_ms + interval_ms > NowMillis()) {
+        next_ms = last->finished_ms + interval_ms;
+        continue;
+      }
+    }
     progress_ = RebalanceProgress{};
     progress_.state = "running";
     progress_.started_ms = NowMillis();
     if (!Publish(/*release=*/false)) {
-      next_ms = NowMillis() + kRetryMs;  // another gateway's pass holds the lease
+      // Another gateway's pass holds the lease. A requested pass still runs after it: that
+      // pass may have started before what asked for this one.
+      next_ms = NowMillis() + (requested ? kRetryMs : interval_ms);
       continue;
     }
+    requested = false;
     Pass();
     if (progress_.state == "running") progress_.state = "idle";
     progress_.finished_ms = NowMillis();
     Publish(/*release=*/true);
-    next_ms = NowMillis() + (progress_.state == "waiting" ? kRetryMs : interval_ms);
+    if (progress_.state == "waiting") requested = true;
+    next_ms = NowMillis() + (requested ? kRetryMs : interval_ms);
   }
 }
 
@@ -313,6 +339,11 @@ void Rebalancer::Rebalance(const KeyValue& kv, const std::map<std::string, Uploa
         ++progress_.shards_misplaced;
         const uint32_t i = leaving[j];
         auto copied = svc_.data.CopyShard(*seg, c, i, arriving[j], throttle);
+        if (!copied.ok() && Changed(kv)) {
+          // Overwritten or deleted meanwhile (its shards went with it): nothing to move.
+          for (const auto& ref : copies) svc_.data.RemoveShard(ref);
+          return;
+        }
         if (!copied.ok()) {
           ++progress_.errors;
           progress_.detail = what + ": " + copied.status().message();
@@ -359,6 +390,12 @@ void Rebalancer::Rebalance(const KeyValue& kv, const std::map<std::string, Uploa
   const int64_t due = NowMillis() + svc_.config.storage.rebalance_release_seconds * 1000;
   for (auto& ref : olds) releases_.push_back({due, std::move(ref)});
   LogInfo("rebalance", what + ": moved " + std::to_string(copies.size()) + " shard(s)");
+}
+
+bool Rebalancer::Changed(const KeyValue& record) {
+  std::string now;
+  Status st = svc_.meta.Get(record.key, &now);
+  return st.IsNotFound() || (st.ok() && now != record.value);
 }
 
 void Rebalancer::Release() {

@@ -10,6 +10,9 @@
 //
 // A pass runs only while every drive of the cluster is healthy: with a node down, placement
 // would route around it and the pass would move data for a passing failure (repair's job).
+// When the failure heals, a pass follows by itself: it moves what was written during the
+// outage (placed around the missing drives) back to where placement wants it, restoring the
+// zone spread.
 //
 // Every gateway runs a rebalancer, but one pass runs at a time in the cluster: a pass holds the
 // lease "l/rebalancer" in the metadata engine (renewed while it runs), whose value is also the
@@ -54,12 +57,17 @@ Status FromJson(std::string_view json, RebalanceProgress* p);
 
 class Rebalancer {
  public:
+  // From a cluster map change (or a healed failure) to the pass it asks for: more than two of
+  // the gateways' map refreshes, so every gateway knows the new nodes before shards move.
+  static constexpr int64_t kSettleMs = 5'000;
+
   Rebalancer(Services& svc, ClusterMap& map, policy::PlacementPolicy& placement);
   ~Rebalancer() { Stop(); }
   void Start();  // does nothing when the cluster map is disabled
   void Stop();
-  // Asks for a pass as soon as the lease allows (after a map change).
-  void Wake();
+  // Asks for a pass as soon as the lease allows, after `delay_ms` (a map change waits for
+  // every gateway's map refresh to see it; an operator's request does not wait).
+  void Wake(int64_t delay_ms);
   // The progress of the last or current pass in the cluster (state "idle", all zero, before
   // the first one).
   Result<RebalanceProgress> Progress() const;
@@ -83,8 +91,12 @@ class Rebalancer {
               const std::vector<DriveInfo>& drives);
   void Rebalance(const KeyValue& record, const std::map<std::string, Upload>& uploads,
                  const std::vector<DriveInfo>& drives);
+  // Whether the record was overwritten or deleted since it was read.
+  bool Changed(const KeyValue& record);
   // Removes the old copies whose time has come.
   void Release();
+  // True when every drive is healthy now and some drive was not at the last call.
+  bool Healed();
 
   Services& svc_;
   ClusterMap& map_;
@@ -94,13 +106,14 @@ class Rebalancer {
   std::mutex mutex_;
   std::condition_variable wake_;
   bool stop_ = false;
-  bool wanted_ = false;  // a pass was asked for
+  int64_t wanted_at_ms_ = 0;  // when a requested pass is due; 0: none requested
   std::thread thread_;
 
   // Used by the worker thread only.
   RebalanceProgress progress_;
   std::string lease_value_;  // what this gateway last wrote to the lease key, while held
   int64_t published_ms_ = 0;
+  bool unhealthy_seen_ = false;
   RateLimiter rate_;
   std::deque<std::pair<int64_t, ShardRef>> releases_;  // (due ms, old copy)
 };

@@ -62,7 +62,7 @@ struct StorageConfig {
   // Rebalancing (clusters): moving shards to where placement puts them after nodes join,
   // drain or change weight.
   int64_t rebalance_bytes_per_second = 32ll << 20;  // copy rate limit; 0: unlimited
-  int64_t rebalance_interval_seconds = 60;  // how often a pass looks for misplaced shards
+  int64_t rebalance_interval_seconds = 3600;  // a pass at least this often (changes start one)
   int64_t rebalance_release_seconds = 300;  // a moved shard's old copy stays this long for reads
   // Multipart uploads older than this are aborted by scrub passes, freeing their parts
   // (S3's AbortIncompleteMultipartUpload, server-wide). 0: never.

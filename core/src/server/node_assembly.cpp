@@ -139,7 +139,7 @@ Status NodeAssembly::Serve() {
   CAIRN_RETURN_IF_ERROR(server_->Start());
   repair_->Start();
   scrubber_->StartPeriodic();
-  cluster_->OnChange([r = rebalancer_.get()] { r->Wake(); });
+  cluster_->OnChange([r = rebalancer_.get()] { r->Wake(Rebalancer::kSettleMs); });
   cluster_->StartRefresh(std::chrono::seconds(2));
   rebalancer_->Start();
   return Status::Ok();
