@@ -363,14 +363,14 @@ def wait_drives_healthy(gateways, timeout=30, drives=len(ZONES) * NODES_PER_ZONE
 
 
 def wait_rebalanced(gateway, since_ms, timeout=180):
-    """Waits for a rebalance pass that started after `since_ms` (Unix ms) to finish; returns
+    """Waits for a rebalance pass that started at or after `since_ms` (Unix ms) to finish; returns
     its progress (GET /_cairn/admin/cluster "rebalance")."""
     deadline = time.monotonic() + timeout
     while True:
         status, body = gateway.admin("GET", "cluster")
         assert status == 200, f"GET /_cairn/admin/cluster answered {status}: {body!r}"
         r = body["rebalance"]
-        if r["state"] == "idle" and r["started_ms"] > since_ms and r["finished_ms"] > 0:
+        if r["state"] == "idle" and r["started_ms"] >= since_ms and r["finished_ms"] > 0:
             return r
         assert time.monotonic() < deadline, f"no rebalance pass finished in {timeout} s: {r}"
         time.sleep(0.5)

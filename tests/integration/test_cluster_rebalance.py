@@ -18,8 +18,7 @@ import pytest
 
 import s3util
 from cairn_server import ROOT_ACCESS_KEY, ROOT_SECRET_KEY, cairn_binary
-from cluster import (NODES_PER_ZONE, ZONES, Cluster, rebalance_now, wait_drives_healthy,
-                     wait_rebalanced)
+from cluster import NODES_PER_ZONE, ZONES, Cluster, wait_drives_healthy, wait_rebalanced
 
 SIZES = (40 * 1024, 700 * 1024, 3 * s3util.MiB + 5)  # all above the inline limit
 OBJECTS = 24
@@ -171,9 +170,10 @@ def test_add_three_nodes_while_clients_run_then_drain_and_remove_one(cluster):
     print(out)
     assert "12 nodes in 3 zones, 36 of 36 drives healthy" in out
     assert "rebalance: idle; last pass" in out
+    since = int(time.time() * 1000)
     rc, out = admin_cli(g1, "cluster", "rebalance")
     assert rc == 0 and "rebalance pass requested" in out, out
-    again = wait_rebalanced(g1, passed["finished_ms"])
+    again = wait_rebalanced(g1, since)
     assert again["shards_misplaced"] == 0 and again["errors"] == 0, again
 
     for key, data in {**objects, **load.written}.items():

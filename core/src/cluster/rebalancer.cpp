@@ -9,6 +9,7 @@
 #include <unistd.h>
 
 #include "durability/stored_segments.h"
+#include "meta/count_keys.h"
 #include "meta/keys.h"
 #include "meta/records.h"
 #include "util/clock.h"
@@ -231,10 +232,7 @@ void Rebalancer::Pass() {
     start = rows.back().key + std::string(1, '\0');
   }
   for (std::string_view family : {keys::kObjectFamily, keys::kPartFamily}) {
-    std::vector<KeyValue> rows;
-    if (svc_.meta.Scan(std::string(family), keys::PrefixEnd(family), 0, &rows).ok()) {
-      progress_.records_total += rows.size();
-    }
+    progress_.records_total += CountKeys(svc_.meta, family);
   }
   LogInfo("rebalance", "pass started over " + std::to_string(progress_.records_total) + " records");
   rate_.Restart();

@@ -5,6 +5,7 @@
 
 #include "data/data_path.h"
 #include "durability/stored_segments.h"
+#include "meta/count_keys.h"
 #include "meta/keys.h"
 #include "s3/object_common.h"
 #include "util/clock.h"
@@ -100,18 +101,10 @@ void Scrubber::RunPass(const std::string& bucket, const std::string& drive) {
 
 void Scrubber::ScrubRecords(const std::string& prefix, const std::string& drive) {
   const std::string end = keys::PrefixEnd(prefix);
-  // Count first, for the progress bar.
-  uint64_t total = 0;
-  std::string start = prefix;
-  while (true) {
-    std::vector<KeyValue> rows;
-    if (!svc_.meta.Scan(start, end, 1000, &rows).ok() || rows.empty()) break;
-    total += rows.size();
-    start = rows.back().key + std::string(1, '\0');
-  }
+  const uint64_t total = CountKeys(svc_.meta, prefix);  // for the progress bar
   Update([&](ScrubProgress& p) { p.objects_total += total; });
 
-  start = prefix;
+  std::string start = prefix;
   while (true) {
     {
       std::lock_guard<std::mutex> lock(mutex_);
