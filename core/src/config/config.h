@@ -59,6 +59,8 @@ struct StorageConfig {
   int64_t scrub_bytes_per_second = 64ll << 20;  // read rate limit; 0: unlimited
   int64_t orphan_grace_seconds = 3600;  // unreferenced shards younger than this are kept
   int64_t repair_interval_seconds = 10;  // how often the repair queue is drained
+  // A GET of a whole stripe reads parity too when a data block is this late (0: never).
+  int64_t hedge_after_ms = 100;
   // Rebalancing (clusters): moving shards to where placement puts them after nodes join,
   // drain or change weight.
   int64_t rebalance_bytes_per_second = 32ll << 20;  // copy rate limit; 0: unlimited

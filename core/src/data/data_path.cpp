@@ -220,13 +220,18 @@ Status DataPath::ReadBlock(const Segment& seg, size_t chunk, uint32_t shard, uin
   const ChunkLayout& layout = seg.chunks[chunk];
   StripeLayout sl{layout.size, seg.k, seg.block_size};
   const uint64_t blen = sl.BlockLength(stripe);
+  return ReadVerified(transport_, {layout.drives[shard], ShardName(seg.data_id, chunk, shard)},
+                      sl.ShardOffset(stripe), blen, out);
+}
+
+Status DataPath::ReadVerified(Transport& transport, const ShardRef& ref, uint64_t offset,
+                              uint64_t len, uint8_t* out) {
   // The block and its checksum land in `out` directly: no staging copy on the read path.
-  ShardRef ref{layout.drives[shard], ShardName(seg.data_id, chunk, shard)};
-  auto got = transport_.Read(ref, sl.ShardOffset(stripe), out, blen + kBlockChecksumSize);
+  auto got = transport.Read(ref, offset, out, len + kBlockChecksumSize);
   if (!got.ok()) return got.status();
-  if (got.value() != blen + kBlockChecksumSize) return Status::Corruption("short shard");
-  std::string sum = Digest::Sha256Of(out, blen);
-  if (std::memcmp(sum.data(), out + blen, kBlockChecksumSize) != 0) {
+  if (got.value() != len + kBlockChecksumSize) return Status::Corruption("short shard");
+  std::string sum = Digest::Sha256Of(out, len);
+  if (std::memcmp(sum.data(), out + len, kBlockChecksumSize) != 0) {
     return Status::Corruption("block checksum mismatch");
   }
   return Status::Ok();
@@ -254,27 +259,14 @@ Status DataPath::ReadStripe(const Segment& seg, size_t chunk, uint64_t stripe, u
                         " stripe " + std::to_string(stripe) + ": " + st.ToString());
   };
 
-  // Reads blocks in parallel, one thread each: a stripe's blocks sit on different drives (or
-  // nodes), so a GET waits for the slowest of them, not for their sum. Returns the failures.
-  auto read_all = [&](const std::vector<uint32_t>& which) {
+  // Reads blocks in turn; returns the failures. Small blocks only: a thread per block costs
+  // more than a page-cache read.
+  auto read_each = [&](const std::vector<uint32_t>& which) {
     uint32_t failed = 0;
-    // Small blocks are read in turn: a thread per block costs more than the page-cache read.
-    if (which.size() == 1 || blen < kParallelReadMinBlock) {
-      for (uint32_t i : which) {
-        Status st = read_block(i);
-        if (!st.ok()) {
-          note(i, st);
-          ++failed;
-        }
-      }
-      return failed;
-    }
-    std::vector<std::future<Status>> reads;
-    for (uint32_t i : which) reads.push_back(std::async(std::launch::async, read_block, i));
-    for (size_t j = 0; j < which.size(); ++j) {
-      Status st = reads[j].get();
+    for (uint32_t i : which) {
+      Status st = read_block(i);
       if (!st.ok()) {
-        note(which[j], st);
+        note(i, st);
         ++failed;
       }
     }
@@ -283,19 +275,28 @@ Status DataPath::ReadStripe(const Segment& seg, size_t chunk, uint64_t stripe, u
 
   std::vector<uint32_t> wanted;
   for (uint32_t i = first; i <= last; ++i) wanted.push_back(i);
-  if (read_all(wanted) == 0) return Status::Ok();
-
-  // Systematic code: parity is read only now. Gather any k good blocks, then decode.
   uint32_t good = 0;
-  for (uint32_t i = 0; i < n; ++i) good += present[i];
-  uint32_t next = 0;  // the next candidate block not read yet
-  while (good < seg.k) {
-    std::vector<uint32_t> batch;
-    for (; next < n && batch.size() < seg.k - good; ++next) {
-      if (!present[next] && !(next >= first && next <= last)) batch.push_back(next);
+  if (blen >= kParallelReadMinBlock && wanted.size() > 1) {
+    // Large blocks sit on different drives (or nodes): read them in parallel, so a GET waits
+    // for the slowest block rather than their sum, and hedge a slow one with parity.
+    CAIRN_RETURN_IF_ERROR(ReadStripeHedged(seg, chunk, stripe, wanted, blocks, present, what));
+    bool all = true;
+    for (uint32_t i : wanted) all &= present[i] != 0;
+    if (all) return Status::Ok();
+    for (uint32_t i = 0; i < n; ++i) good += present[i];
+  } else {
+    if (read_each(wanted) == 0) return Status::Ok();
+    // Systematic code: parity is read only now. Gather any k good blocks, then decode.
+    for (uint32_t i = 0; i < n; ++i) good += present[i];
+    uint32_t next = 0;  // the next candidate block not read yet
+    while (good < seg.k) {
+      std::vector<uint32_t> batch;
+      for (; next < n && batch.size() < seg.k - good; ++next) {
+        if (!present[next] && !(next >= first && next <= last)) batch.push_back(next);
+      }
+      if (batch.empty()) break;
+      good += static_cast<uint32_t>(batch.size()) - read_each(batch);
     }
-    if (batch.empty()) break;
-    good += static_cast<uint32_t>(batch.size()) - read_all(batch);
   }
   if (good < seg.k) {
     LogError("data", "unrecoverable stripe of " + what + ": data " + seg.data_id + " chunk " +

@@ -5,6 +5,8 @@
 // replaces. Thread-safe.
 #pragma once
 
+#include <chrono>
+#include <condition_variable>
 #include <functional>
 #include <map>
 #include <memory>
@@ -39,6 +41,13 @@ class DataPath {
   // codecs: stable name -> codec; all must outlive the DataPath.
   DataPath(Transport& transport, std::map<std::string, Codec*> codecs, policy::PlacementPolicy& placement)
       : transport_(transport), codecs_(std::move(codecs)), placement_(placement) {}
+  // Waits for hedged reads still running (they use the transport).
+  ~DataPath();
+
+  // Hedged reads: when a GET reads a whole stripe of large blocks and some block has not
+  // arrived after `after`, parity blocks are read too and the stripe is decoded from the first
+  // k that arrive, so one slow drive or node does not set the latency. 0 disables it.
+  void set_hedge_after(std::chrono::milliseconds after) { hedge_after_ = after; }
 
   // Streams `src` to shards; `md5` (optional) receives every payload byte. A chunk succeeds
   // when at least params.quorum of its shards are durable; *degraded (optional) is set when
@@ -92,9 +101,19 @@ class DataPath {
   Status ReadStripe(const Segment& seg, size_t chunk, uint64_t stripe, uint32_t first,
                     uint32_t last, std::vector<std::string>& blocks, const std::string& what);
 
+  // ReadStripe's parallel path: reads data blocks `wanted` on threads of their own, hedging
+  // with parity after hedge_after_; fills blocks and present with at least k good blocks, or
+  // fails. Slow reads left behind finish in the background on their own buffers.
+  Status ReadStripeHedged(const Segment& seg, size_t chunk, uint64_t stripe,
+                          const std::vector<uint32_t>& wanted, std::vector<std::string>& blocks,
+                          std::vector<uint8_t>& present, const std::string& what);
+
   Status RepairChunk(Segment* segment, size_t chunk, bool verify,
                      const std::function<void(uint64_t)>& throttle, const std::string& what,
                      const std::vector<DriveInfo>& drives, RepairReport* report);
+  // Reads block `len` bytes plus its checksum at `offset` of a shard into out and verifies it.
+  static Status ReadVerified(Transport& transport, const ShardRef& ref, uint64_t offset,
+                             uint64_t len, uint8_t* out);
   // Reads and verifies block `stripe` of shard i of a chunk into out. REQUIRES: out holds
   // block_size + 32 bytes (the block is followed by its checksum while it is verified).
   Status ReadBlock(const Segment& seg, size_t chunk, uint32_t shard, uint64_t stripe, uint8_t* out);
@@ -104,6 +123,11 @@ class DataPath {
   policy::PlacementPolicy& placement_;
   std::mutex coders_mutex_;
   std::map<std::tuple<std::string, uint32_t, uint32_t>, std::unique_ptr<ErasureCoder>> coders_;
+  std::chrono::milliseconds hedge_after_{0};
+  // Block reads running on detached threads; the destructor waits for them.
+  std::mutex reads_mutex_;
+  std::condition_variable reads_done_;
+  size_t reads_running_ = 0;
 };
 
 }  // namespace cairn

@@ -109,6 +109,7 @@ Result<std::unique_ptr<NodeAssembly>> NodeAssembly::Build(Config config, const R
   n->placement_ = std::move(placement.value());
 
   n->data_ = std::make_unique<DataPath>(*n->mapped_, by_stable_name, *n->placement_);
+  n->data_->set_hedge_after(std::chrono::milliseconds(cfg.storage.hedge_after_ms));
   n->services_ = std::make_unique<Services>(
       Services{n->config_, *n->meta_, *n->data_, *n->auth_, classes, nullptr, nullptr});
   n->repair_ = std::make_unique<RepairQueue>(*n->services_);

@@ -7,6 +7,7 @@
 //   (kAtCommit) fail with NoSpace (a full drive) or Unavailable (a dead one), for every shard or
 //   only those whose name contains a given string (e.g. "/c1." for chunk 1 and later faults);
 //   Remove keeps working, as unlink does on a full file system.
+// - on reads, per drive: SlowReads delays every Read of the drive (a slow disk or node).
 // It also counts the writers it opened, so a test can tell whether a repair wrote anything.
 //
 // Thread-safety: thread-safe (one mutex for the fault tables); the inner transport must be
@@ -14,12 +15,14 @@
 #pragma once
 
 #include <atomic>
+#include <chrono>
 #include <map>
 #include <memory>
 #include <mutex>
 #include <optional>
 #include <set>
 #include <string>
+#include <thread>
 #include <utility>
 #include <vector>
 
@@ -60,6 +63,13 @@ class FaultyTransport final : public Transport {
     unreadable_.insert(Key(ref));
   }
 
+  // --- Faults on reads, per drive. ---
+
+  void SlowReads(const std::string& drive_id, std::chrono::milliseconds delay) {
+    std::lock_guard<std::mutex> lock(mu_);
+    slow_[drive_id] = delay;
+  }
+
   // --- Faults on writes, per drive. ---
 
   // `code` is CAIRN_NO_SPACE (ENOSPC) or CAIRN_UNAVAILABLE (the drive is gone).
@@ -97,6 +107,12 @@ class FaultyTransport final : public Transport {
   Result<uint64_t> Read(const ShardRef& ref, uint64_t offset, uint8_t* out,
                         uint64_t size) override {
     if (IsUnreadable(ref)) return Status::IOError("read " + ref.shard + ": Input/output error");
+    std::chrono::milliseconds delay{0};
+    {
+      std::lock_guard<std::mutex> lock(mu_);
+      if (auto it = slow_.find(ref.drive_id); it != slow_.end()) delay = it->second;
+    }
+    std::this_thread::sleep_for(delay);
     return inner_.Read(ref, offset, out, size);
   }
 
@@ -195,6 +211,7 @@ class FaultyTransport final : public Transport {
   std::mutex mu_;
   std::map<std::string, Fault> refused_;  // by drive id
   std::set<std::string> unreadable_;      // Key(ref)
+  std::map<std::string, std::chrono::milliseconds> slow_;  // by drive id
   std::atomic<uint64_t> writers_opened_{0};
 };
 
