@@ -171,3 +171,32 @@ TEST_F(AdminCommands, ANonsenseReplyIsAnError) {
 
 }  // namespace
 }  // namespace cairn::admin_cli
+
+namespace cairn::admin_cli {
+namespace {
+
+constexpr char kClusterJson[] = R"({"clustered": true, "nodes": [{"name": "n1", "url": "http://h:1",
+    "zone": "z", "weight": 1, "state": "active", "drives": [{"id": "d", "healthy": true}]}],
+    "rebalance": {"state": "idle"}})";
+
+TEST_F(AdminCommands, AddNodePostsThenShowsTheCluster) {
+  api_.Script("POST /_cairn/admin/cluster/add", {Reply(200, R"({"name": "n1"})")});
+  api_.Script("GET /_cairn/admin/cluster", {Reply(200, kClusterJson)});
+  EXPECT_EQ(Run({"cluster", "add-node", "http://h:1", "--weight", "1.5"}), kExitOk);
+  ASSERT_EQ(api_.sent.size(), 2u);
+  EXPECT_EQ(api_.sent[0], "POST /_cairn/admin/cluster/add?url=http%3A%2F%2Fh%3A1&weight=1.5");
+  EXPECT_NE(out_.str().find("added node at http://h:1\n"), std::string::npos) << out_.str();
+  EXPECT_NE(out_.str().find("1 node in 1 zone, 1 of 1 drives healthy"), std::string::npos);
+}
+
+TEST_F(AdminCommands, ARefusedClusterChangeFailsWithTheServersReason) {
+  api_.Script("POST /_cairn/admin/cluster/remove",
+              {Reply(409, R"({"error": "node n1 is active: drain it first"})")});
+  EXPECT_EQ(Run({"cluster", "remove-node", "n1"}), kExitError);
+  EXPECT_EQ(api_.sent, std::vector<std::string>{"POST /_cairn/admin/cluster/remove?node=n1"});
+  EXPECT_EQ(err_.str(), "cairn admin: node n1 is active: drain it first\n");
+  EXPECT_EQ(out_.str(), "");
+}
+
+}  // namespace
+}  // namespace cairn::admin_cli

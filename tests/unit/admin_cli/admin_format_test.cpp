@@ -101,3 +101,65 @@ TEST(AdminFormat, DrivesTable) {
 
 }  // namespace
 }  // namespace cairn::admin_cli
+
+namespace cairn::admin_cli {
+namespace {
+
+ClusterStatus TwoNodes() {
+  ClusterStatus s;
+  s.clustered = true;
+  ClusterNode a{"node-a0", "http://10.0.0.1:9100", "zone-a", 1, "active", {}};
+  a.drives = {{"d1", "node-a0", "zone-a", "", true, 1LL << 30, 1LL << 29},
+              {"d2", "node-a0", "zone-a", "", false, 1LL << 30, 1LL << 29}};
+  ClusterNode b{"node-b0", "http://10.0.0.2:9100", "zone-b", 2, "draining", {}};
+  b.drives = {{"d3", "node-b0", "zone-b", "", true, 2LL << 30, 2LL << 30}};
+  s.nodes = {a, b};
+  return s;
+}
+
+TEST(AdminFormat, ClusterTable) {
+  ClusterStatus s = TwoNodes();
+  s.rebalance.state = "idle";
+  s.rebalance.started_ms = 1;
+  s.rebalance.finished_ms = 2;
+  s.rebalance.shards_misplaced = 5;
+  s.rebalance.shards_moved = 5;
+  s.rebalance.bytes_moved = 5 << 20;
+  EXPECT_EQ(ClusterTable(s),
+            "NODE     ZONE    STATE     HEALTH    DRIVES  WEIGHT  USED / TOTAL               URL\n"
+            "node-a0  zone-a  active    DEGRADED  1/2     1       1.00 GiB / 2.00 GiB (50%)  "
+            "http://10.0.0.1:9100\n"
+            "node-b0  zone-b  draining  healthy   1/1     2       0 B / 2.00 GiB (0%)        "
+            "http://10.0.0.2:9100\n"
+            "2 nodes in 2 zones, 2 of 3 drives healthy\n"
+            "rebalance: idle; last pass 5 of 5 misplaced shards moved (5.00 MiB), 0 errors\n");
+}
+
+TEST(AdminFormat, ClusterRebalanceStates) {
+  ClusterStatus s = TwoNodes();
+  auto last = [&] {
+    std::string t = ClusterTable(s);
+    t.pop_back();
+    return t.substr(t.rfind('\n') + 1);
+  };
+  EXPECT_EQ(last(), "rebalance: no pass has run yet");
+  s.rebalance.state = "waiting";
+  s.rebalance.detail = "1 drive(s) unhealthy; repair comes first";
+  EXPECT_EQ(last(), "rebalance: waiting: 1 drive(s) unhealthy; repair comes first");
+  s.rebalance = {};
+  s.rebalance.state = "running";
+  s.rebalance.gateway = "gateway-1";
+  s.rebalance.records_total = 200;
+  s.rebalance.records_checked = 50;
+  s.rebalance.shards_misplaced = 12;
+  s.rebalance.shards_moved = 10;
+  s.rebalance.errors = 1;
+  EXPECT_EQ(last(),
+            "rebalance: running on gateway-1: 50/200 records checked (25%), 10 of 12 misplaced "
+            "shards moved (0 B), 1 error");
+  s.clustered = false;
+  EXPECT_EQ(last(), "local drives only: no cluster map (transport local)");
+}
+
+}  // namespace
+}  // namespace cairn::admin_cli

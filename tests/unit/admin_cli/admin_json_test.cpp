@@ -75,3 +75,32 @@ TEST(AdminJson, RepairAndErrors) {
 
 }  // namespace
 }  // namespace cairn::admin_cli
+
+namespace cairn::admin_cli {
+namespace {
+
+TEST(AdminJson, ClusterStatus) {
+  auto s = ParseClusterStatus(R"({"clustered": true, "nodes": [
+      {"name": "node-a0", "url": "http://h:1", "zone": "zone-a", "weight": 2.5,
+       "state": "draining", "drives": [{"id": "d1", "healthy": true, "total_bytes": 100,
+                                        "free_bytes": 40}]}],
+      "rebalance": {"state": "running", "gateway": "gw", "records_total": 10,
+                    "records_checked": 4, "shards_moved": 3, "bytes_moved": 3000,
+                    "started_ms": 5}})");
+  ASSERT_TRUE(s.ok()) << s.status().ToString();
+  EXPECT_TRUE(s->clustered);
+  ASSERT_EQ(s->nodes.size(), 1u);
+  EXPECT_EQ(s->nodes[0].state, "draining");
+  EXPECT_DOUBLE_EQ(s->nodes[0].weight, 2.5);
+  ASSERT_EQ(s->nodes[0].drives.size(), 1u);
+  EXPECT_EQ(s->nodes[0].drives[0].node, "node-a0");
+  EXPECT_EQ(s->nodes[0].drives[0].free_bytes, 40);
+  EXPECT_EQ(s->rebalance.state, "running");
+  EXPECT_EQ(s->rebalance.records_checked, 4);
+  EXPECT_EQ(s->rebalance.bytes_moved, 3000);
+  EXPECT_FALSE(ParseClusterStatus(R"({"clustered": true})").ok());
+  EXPECT_FALSE(ParseClusterStatus(R"({"nodes": [1]})").ok());
+}
+
+}  // namespace
+}  // namespace cairn::admin_cli

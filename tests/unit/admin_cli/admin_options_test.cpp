@@ -95,3 +95,50 @@ TEST(AdminOptions, ErrorsNeverEchoTheSecret) {
 
 }  // namespace
 }  // namespace cairn::admin_cli
+
+namespace cairn::admin_cli {
+namespace {
+
+TEST(AdminOptions, ClusterCommands) {
+  auto status = ParseAdminArgs({"cluster", "status"}, Env());
+  ASSERT_TRUE(status.ok());
+  EXPECT_EQ(status->command, AdminCommand::kClusterStatus);
+
+  auto add = ParseAdminArgs({"cluster", "add-node", "10.0.0.5:9100", "--weight", "2"}, Env());
+  ASSERT_TRUE(add.ok()) << add.status().ToString();
+  EXPECT_EQ(add->command, AdminCommand::kAddNode);
+  EXPECT_EQ(add->node_url, "http://10.0.0.5:9100");
+  EXPECT_EQ(add->weight, "2");
+
+  auto drain = ParseAdminArgs({"cluster", "drain-node", "node-b2"}, Env());
+  ASSERT_TRUE(drain.ok());
+  EXPECT_EQ(drain->command, AdminCommand::kDrainNode);
+  EXPECT_EQ(drain->node, "node-b2");
+
+  auto remove = ParseAdminArgs({"cluster", "remove-node", "node-b2", "--force"}, Env());
+  ASSERT_TRUE(remove.ok());
+  EXPECT_EQ(remove->command, AdminCommand::kRemoveNode);
+  EXPECT_TRUE(remove->force);
+
+  auto rebalance = ParseAdminArgs({"cluster", "rebalance"}, Env());
+  ASSERT_TRUE(rebalance.ok());
+  EXPECT_EQ(rebalance->command, AdminCommand::kRebalance);
+}
+
+TEST(AdminOptions, ClusterMistakes) {
+  auto message = [](std::vector<std::string> args) {
+    auto o = ParseAdminArgs(args, Env());
+    EXPECT_FALSE(o.ok());
+    return o.status().message();
+  };
+  EXPECT_NE(message({"cluster"}).find("usage: cairn admin cluster"), std::string::npos);
+  EXPECT_NE(message({"cluster", "grow"}).find("usage: cairn admin cluster"), std::string::npos);
+  EXPECT_NE(message({"cluster", "add-node"}).find("URL"), std::string::npos);
+  EXPECT_NE(message({"cluster", "drain-node"}).find("name"), std::string::npos);
+  EXPECT_NE(message({"cluster", "drain-node", "n", "--force"}).find("--force"), std::string::npos);
+  EXPECT_NE(message({"cluster", "status", "--weight", "2"}).find("--weight"), std::string::npos);
+  EXPECT_NE(message({"cluster", "status", "extra"}).find("unexpected argument"), std::string::npos);
+}
+
+}  // namespace
+}  // namespace cairn::admin_cli
