@@ -8,6 +8,7 @@
 #include "util/log.h"
 
 namespace cairn {
+
 ClusterMap::ClusterMap(MetaStore& meta, Transport& transport) : meta_(meta), transport_(transport) {
   std::vector<NodeInfo> nodes;
   enabled_ = transport_.Nodes(&nodes).ok();
@@ -93,6 +94,8 @@ Status ClusterMap::Seed() {
 
 Status ClusterMap::Sync() {
   if (!enabled_) return Status::Ok();
+  // One at a time: a slow sync must not apply an older map after a newer one.
+  std::lock_guard<std::mutex> serial(sync_mutex_);
   auto nodes = Load();
   if (!nodes.ok()) return nodes.status();
   if (nodes->empty()) {

@@ -74,6 +74,7 @@ class ClusterMap {
   MetaStore& meta_;
   Transport& transport_;
   bool enabled_ = false;
+  std::mutex sync_mutex_;  // serializes Sync
   mutable std::mutex mutex_;
   std::vector<NodeRecord> nodes_;     // guarded by mutex_
   std::vector<std::string> applied_;  // the URLs last given to the transport; guarded by mutex_
