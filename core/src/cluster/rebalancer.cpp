@@ -25,8 +25,6 @@ constexpr int64_t kPublishEveryMs = 2'000;
 // looks again.
 constexpr int64_t kRetryMs = 5'000;
 
-bool IsPart(const std::string& key) { return key.rfind(keys::kPartFamily, 0) == 0; }
-
 }  // namespace
 
 std::string ToJson(const RebalanceProgress& p) {
@@ -214,42 +212,24 @@ void Rebalancer::Pass() {
     progress_.detail = std::to_string(unhealthy) + " drive(s) unhealthy; repair comes first";
     return;
   }
-  // Parts are placed under their upload's bucket and key.
-  std::map<std::string, Upload> uploads;
-  const std::string u_end = keys::PrefixEnd("u/");
-  for (std::string start = "u/";;) {
-    std::vector<KeyValue> rows;
-    if (!svc_.meta.Scan(start, u_end, 1000, &rows).ok() || rows.empty()) break;
-    for (const auto& kv : rows) {
-      size_t nul = kv.key.find('\0');
-      size_t slash = kv.key.find('/', 2);
-      UploadRecord u;
-      if (nul == std::string::npos || slash == std::string::npos || !Decode(kv.value, &u).ok()) {
-        continue;
-      }
-      uploads[kv.key.substr(nul + 1)] = {kv.key.substr(2, slash - 2), u.key, u.storage_class};
-    }
-    start = rows.back().key + std::string(1, '\0');
-  }
-  for (std::string_view family : {keys::kObjectFamily, keys::kPartFamily}) {
-    progress_.records_total += CountKeys(svc_.meta, family);
-  }
+  // Objects only. A part of an upload in progress stays where it was written: a move could
+  // race CompleteMultipartUpload, which copies the parts' layouts into the object without
+  // conditions on the part records. Parts move once they are an object's segments.
+  progress_.records_total = CountKeys(svc_.meta, keys::kObjectFamily);
   LogInfo("rebalance", "pass started over " + std::to_string(progress_.records_total) + " records");
   rate_.Restart();
-  for (std::string_view family : {keys::kObjectFamily, keys::kPartFamily}) {
-    Family(family, uploads, drives);
-    if (progress_.state != "running") return;
-  }
+  Objects(drives);
+  if (progress_.state != "running") return;
   LogInfo("rebalance", "pass finished: " + std::to_string(progress_.shards_moved) + " of " +
                            std::to_string(progress_.shards_misplaced) + " misplaced shards moved (" +
                            std::to_string(progress_.bytes_moved) + " bytes), " +
                            std::to_string(progress_.errors) + " errors");
 }
 
-void Rebalancer::Family(std::string_view family, const std::map<std::string, Upload>& uploads,
-                        const std::vector<DriveInfo>& drives) {
+void Rebalancer::Objects(const std::vector<DriveInfo>& drives) {
+  const std::string family(keys::kObjectFamily);
   const std::string end = keys::PrefixEnd(family);
-  for (std::string start(family);;) {
+  for (std::string start = family;;) {
     if (Stopping()) {
       progress_.state = "idle";
       progress_.detail = "stopped by shutdown";
@@ -264,7 +244,7 @@ void Rebalancer::Family(std::string_view family, const std::map<std::string, Upl
     }
     if (rows.empty()) return;
     for (const auto& kv : rows) {
-      Rebalance(kv, uploads, drives);
+      Rebalance(kv, drives);
       ++progress_.records_checked;
       if (!Publish(/*release=*/false)) {
         progress_.state = "idle";
@@ -278,30 +258,15 @@ void Rebalancer::Family(std::string_view family, const std::map<std::string, Upl
   }
 }
 
-void Rebalancer::Rebalance(const KeyValue& kv, const std::map<std::string, Upload>& uploads,
-                           const std::vector<DriveInfo>& drives) {
+void Rebalancer::Rebalance(const KeyValue& kv, const std::vector<DriveInfo>& drives) {
   ObjectRecord object;
-  PartRecord part;
-  std::vector<Segment*> segments;
+  if (!Decode(kv.value, &object).ok()) return;
+  const size_t slash = kv.key.find('/', 2);
+  if (slash == std::string::npos) return;
   policy::PlacementRequest req;
-  if (IsPart(kv.key)) {
-    if (!Decode(kv.value, &part).ok()) return;
-    size_t slash = kv.key.find('/', 2);
-    auto upload = uploads.find(kv.key.substr(2, slash == std::string::npos ? 0 : slash - 2));
-    if (upload == uploads.end()) return;  // its upload just completed or was aborted
-    req.bucket = upload->second.bucket;
-    req.key = upload->second.key;
-    req.storage_class = upload->second.storage_class;
-    segments.push_back(&part.segment);
-  } else {
-    if (!Decode(kv.value, &object).ok()) return;
-    size_t slash = kv.key.find('/', 2);
-    if (slash == std::string::npos) return;
-    req.bucket = kv.key.substr(2, slash - 2);
-    req.key = kv.key.substr(slash + 1);
-    req.storage_class = object.storage_class;
-    for (auto& s : object.segments) segments.push_back(&s);
-  }
+  req.bucket = kv.key.substr(2, slash - 2);
+  req.key = kv.key.substr(slash + 1);
+  req.storage_class = object.storage_class;
   auto known = [&](const std::string& id) {
     return std::any_of(drives.begin(), drives.end(), [&](const DriveInfo& d) { return d.id == id; });
   };
@@ -309,12 +274,12 @@ void Rebalancer::Rebalance(const KeyValue& kv, const std::map<std::string, Uploa
   std::vector<ShardRef> copies;  // new copies, removed again if the record cannot be updated
   std::vector<ShardRef> olds;    // old copies, released after the commit
   auto throttle = [this](uint64_t b) { rate_.Take(b, svc_.config.storage.rebalance_bytes_per_second); };
-  for (Segment* seg : segments) {
-    req.size = seg->size;
-    req.k = static_cast<int>(seg->k);
-    req.m = static_cast<int>(seg->m);
-    for (size_t c = 0; c < seg->chunks.size(); ++c) {
-      auto& layout = seg->chunks[c].drives;
+  for (Segment& seg : object.segments) {
+    req.size = seg.size;
+    req.k = static_cast<int>(seg.k);
+    req.m = static_cast<int>(seg.m);
+    for (size_t c = 0; c < seg.chunks.size(); ++c) {
+      auto& layout = seg.chunks[c].drives;
       // A drive the transport does not know (a node removed by force) is repair's business.
       if (!std::all_of(layout.begin(), layout.end(), known)) continue;
       req.chunk = static_cast<uint32_t>(c);
@@ -336,7 +301,7 @@ void Rebalancer::Rebalance(const KeyValue& kv, const std::map<std::string, Uploa
       for (size_t j = 0; j < leaving.size() && j < arriving.size(); ++j) {
         ++progress_.shards_misplaced;
         const uint32_t i = leaving[j];
-        auto copied = svc_.data.CopyShard(*seg, c, i, arriving[j], throttle);
+        auto copied = svc_.data.CopyShard(seg, c, i, arriving[j], throttle);
         if (!copied.ok() && Changed(kv)) {
           // Overwritten or deleted meanwhile (its shards went with it): nothing to move.
           for (const auto& ref : copies) svc_.data.RemoveShard(ref);
@@ -348,7 +313,7 @@ void Rebalancer::Rebalance(const KeyValue& kv, const std::map<std::string, Uploa
           LogWarn("rebalance", progress_.detail);
           continue;
         }
-        const std::string name = DataPath::ShardName(seg->data_id, c, i);
+        const std::string name = DataPath::ShardName(seg.data_id, c, i);
         copies.push_back({arriving[j], name});
         olds.push_back({layout[i], name});
         layout[i] = arriving[j];
@@ -359,24 +324,13 @@ void Rebalancer::Rebalance(const KeyValue& kv, const std::map<std::string, Uploa
   if (copies.empty()) return;
   Txn txn;
   txn.Require(kv.key, TxnCondition::kValueEquals, kv.value);
-  txn.Put(kv.key, IsPart(kv.key) ? Encode(part) : Encode(object));
+  txn.Put(kv.key, Encode(object));
   Status st = svc_.meta.Commit(txn);
   if (!st.ok()) {
     // The object changed (or the store failed): drop the copies unless the record now
     // refers to them anyway (another pass made the same move).
-    std::string now_value;
-    std::set<std::pair<std::string, std::string>> referenced;
-    if (svc_.meta.Get(kv.key, &now_value).ok()) {
-      ForEachSegment(kv.key, now_value, [&](const Segment& s) {
-        for (size_t c = 0; c < s.chunks.size(); ++c) {
-          for (size_t i = 0; i < s.chunks[c].drives.size(); ++i) {
-            referenced.insert({s.chunks[c].drives[i], DataPath::ShardName(s.data_id, c, i)});
-          }
-        }
-      });
-    }
     for (const auto& ref : copies) {
-      if (referenced.count({ref.drive_id, ref.shard}) == 0) svc_.data.RemoveShard(ref);
+      if (!References(kv.key, ref)) svc_.data.RemoveShard(ref);
     }
     if (!st.IsConflict()) {
       ++progress_.errors;
@@ -386,7 +340,7 @@ void Rebalancer::Rebalance(const KeyValue& kv, const std::map<std::string, Uploa
   }
   progress_.shards_moved += copies.size();
   const int64_t due = NowMillis() + svc_.config.storage.rebalance_release_seconds * 1000;
-  for (auto& ref : olds) releases_.push_back({due, std::move(ref)});
+  for (auto& ref : olds) releases_.push_back({due, std::move(ref), kv.key});
   LogInfo("rebalance", what + ": moved " + std::to_string(copies.size()) + " shard(s)");
 }
 
@@ -396,11 +350,28 @@ bool Rebalancer::Changed(const KeyValue& record) {
   return st.IsNotFound() || (st.ok() && now != record.value);
 }
 
+bool Rebalancer::References(const std::string& key, const ShardRef& ref) {
+  std::string value;
+  if (!svc_.meta.Get(key, &value).ok()) return false;
+  bool found = false;
+  ForEachSegment(key, value, [&](const Segment& s) {
+    for (size_t c = 0; c < s.chunks.size(); ++c) {
+      for (size_t i = 0; i < s.chunks[c].drives.size(); ++i) {
+        found |= s.chunks[c].drives[i] == ref.drive_id &&
+                 DataPath::ShardName(s.data_id, c, i) == ref.shard;
+      }
+    }
+  });
+  return found;
+}
+
 void Rebalancer::Release() {
   const int64_t now = NowMillis();
-  while (!releases_.empty() && releases_.front().first <= now) {
-    // A failure leaves an orphan for the scrubber.
-    svc_.data.RemoveShard(releases_.front().second);
+  while (!releases_.empty() && releases_.front().due_ms <= now) {
+    const OldCopy& r = releases_.front();
+    // A later pass may have moved the shard back onto this drive; then it is live again. A
+    // failed removal leaves an orphan for the scrubber.
+    if (!References(r.record_key, r.copy)) svc_.data.RemoveShard(r.copy);
     releases_.pop_front();
   }
 }

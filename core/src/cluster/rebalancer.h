@@ -1,7 +1,8 @@
 // Rebalancer: after nodes join, drain or change weight, moves shards to the drives placement
 // now chooses for them, in the background and rate-limited, while reads and writes go on.
 //
-// A pass walks every object and part record. For each chunk it asks the placement policy where
+// A pass walks every object record (parts of uploads in progress stay put: moving one could
+// race CompleteMultipartUpload; they move once they belong to an object). For each chunk it asks the placement policy where
 // the chunk's k+m shards belong today; shards on drives outside that set are copied (block by
 // block, every checksum verified) to the drives of the set that hold none, then the record is
 // updated in a transaction conditioned on it being unchanged. If the object changed meanwhile
@@ -23,7 +24,6 @@
 #include <condition_variable>
 #include <cstdint>
 #include <deque>
-#include <map>
 #include <mutex>
 #include <set>
 #include <string>
@@ -75,10 +75,11 @@ class Rebalancer {
   static Result<uint64_t> CountShardsOn(MetaStore& meta, const std::set<std::string>& drives);
 
  private:
-  struct Upload {
-    std::string bucket;
-    std::string key;
-    std::string storage_class;
+  // An old copy to remove once no GET can still be using the layout that named it.
+  struct OldCopy {
+    int64_t due_ms;
+    ShardRef copy;
+    std::string record_key;
   };
   void Run();
   bool Stopping();
@@ -87,10 +88,10 @@ class Rebalancer {
   // together than a few seconds are skipped.
   bool Publish(bool release);
   void Pass();
-  void Family(std::string_view family, const std::map<std::string, Upload>& uploads,
-              const std::vector<DriveInfo>& drives);
-  void Rebalance(const KeyValue& record, const std::map<std::string, Upload>& uploads,
-                 const std::vector<DriveInfo>& drives);
+  void Objects(const std::vector<DriveInfo>& drives);
+  void Rebalance(const KeyValue& record, const std::vector<DriveInfo>& drives);
+  // Whether the record at `key` (now) places a shard at `ref`.
+  bool References(const std::string& key, const ShardRef& ref);
   // Whether the record was overwritten or deleted since it was read.
   bool Changed(const KeyValue& record);
   // Removes the old copies whose time has come.
@@ -115,7 +116,7 @@ class Rebalancer {
   int64_t published_ms_ = 0;
   bool unhealthy_seen_ = false;
   RateLimiter rate_;
-  std::deque<std::pair<int64_t, ShardRef>> releases_;  // (due ms, old copy)
+  std::deque<OldCopy> releases_;
 };
 
 }  // namespace cairn
