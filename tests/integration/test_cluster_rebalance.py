@@ -241,3 +241,22 @@ def test_cluster_commands_refuse_bad_input(cluster):
     assert status == 400 and "url=" in body["error"], body
     rc, out = admin_cli(g0, "cluster", "frobnicate")
     assert rc == 2 and "usage: cairn admin cluster" in out, out
+
+
+def test_weights_and_undrain(cluster):
+    g0, g1 = cluster.gateways
+    node = cluster.nodes[-1].name
+    rc, out = admin_cli(g0, "cluster", "set-weight", node, "2")
+    assert rc == 0 and f"node {node} now has weight 2" in out, out
+    assert [n["weight"] for n in cluster_status(g1)["nodes"] if n["name"] == node] == [2]
+    rc, out = admin_cli(g1, "cluster", "drain-node", node)
+    assert rc == 0, out
+    rc, out = admin_cli(g1, "cluster", "undrain-node", node)
+    assert rc == 0 and f"node {node} is active again" in out, out
+    assert [n["state"] for n in cluster_status(g0)["nodes"] if n["name"] == node] == ["active"]
+    rc, out = admin_cli(g0, "cluster", "set-weight", node, "1")
+    assert rc == 0, out
+    rc, out = admin_cli(g0, "cluster", "set-weight", node, "0")
+    assert rc == 2 and "weight must be greater than 0" in out, out
+    rc, out = admin_cli(g0, "cluster", "set-weight", "no-such-node", "2")
+    assert rc == 2 and "no node named 'no-such-node'" in out, out

@@ -45,6 +45,9 @@ std::string NodeJson(const NodeRecord& n, const std::vector<DriveInfo>& drives) 
 }
 
 S3Outcome ClusterStatus(S3Request& req) {
+  // Read the map now rather than as of the last refresh: a change made through another
+  // gateway a moment ago shows at once.
+  (void)req.svc.cluster->Sync();
   std::vector<DriveInfo> drives;
   Status st = req.svc.data.Drives(&drives);
   if (!st.ok()) return SendError(req, st);
@@ -92,6 +95,28 @@ Status CheckEnoughDrivesWithout(S3Request& req, const std::string& node, const s
   return Status::Ok();
 }
 
+// The weight= parameter, or `absent` when there is none (0: required).
+Result<double> WeightOf(const S3Request& req, double absent) {
+  const std::string text = req.Query("weight");
+  if (text.empty()) {
+    if (absent > 0) return absent;
+    return Status::InvalidArgument("weight=<number> is required");
+  }
+  char* end = nullptr;
+  const double weight = std::strtod(text.c_str(), &end);
+  if (end == nullptr || *end != '\0') return Status::InvalidArgument("weight must be a number");
+  return weight;
+}
+
+// 200 and the node as it is now, or the error.
+S3Outcome SendNode(S3Request& req, const Result<NodeRecord>& node) {
+  if (!node.ok()) return SendError(req, node.status());
+  std::vector<DriveInfo> drives;
+  (void)req.svc.data.Drives(&drives);
+  SendAdminJson(req, 200, NodeJson(node.value(), drives));
+  return std::nullopt;
+}
+
 }  // namespace
 
 S3Outcome HandleClusterAdmin(S3Request& req, const std::string& path, const std::string& m) {
@@ -100,20 +125,9 @@ S3Outcome HandleClusterAdmin(S3Request& req, const std::string& path, const std:
   if (path == "admin/cluster/add" && m == "POST") {
     const std::string url = req.Query("url");
     if (url.empty()) return SendError(req, Status::InvalidArgument("url=<node URL> is required"));
-    double weight = 1.0;
-    if (!req.Query("weight").empty()) {
-      char* end = nullptr;
-      weight = std::strtod(req.Query("weight").c_str(), &end);
-      if (end == nullptr || *end != '\0') {
-        return SendError(req, Status::InvalidArgument("weight must be a number"));
-      }
-    }
-    auto added = map.AddNode(url, weight);
-    if (!added.ok()) return SendError(req, added.status());
-    std::vector<DriveInfo> drives;
-    (void)req.svc.data.Drives(&drives);
-    SendAdminJson(req, 200, NodeJson(added.value(), drives));
-    return std::nullopt;
+    auto weight = WeightOf(req, 1.0);
+    if (!weight.ok()) return SendError(req, weight.status());
+    return SendNode(req, map.AddNode(url, weight.value()));
   }
   if (path == "admin/cluster/rebalance" && m == "POST") {
     if (Status st = map.Clustered(); !st.ok()) return SendError(req, st);
@@ -122,18 +136,20 @@ S3Outcome HandleClusterAdmin(S3Request& req, const std::string& path, const std:
     return std::nullopt;
   }
   const std::string node = req.Query("node");
-  if (path == "admin/cluster/drain" && m == "POST") {
+  if ((path == "admin/cluster/drain" || path == "admin/cluster/undrain" ||
+       path == "admin/cluster/weight") && m == "POST") {
     if (node.empty()) return SendError(req, Status::InvalidArgument("node=<name> is required"));
     if (Status st = map.Clustered(); !st.ok()) return SendError(req, st);
+    if (path == "admin/cluster/weight") {
+      auto weight = WeightOf(req, 0);
+      if (!weight.ok()) return SendError(req, weight.status());
+      return SendNode(req, map.SetWeight(node, weight.value()));
+    }
+    if (path == "admin/cluster/undrain") return SendNode(req, map.SetState(node, kNodeActive));
     if (Status st = CheckEnoughDrivesWithout(req, node, "draining"); !st.ok()) {
       return SendError(req, st);
     }
-    auto drained = map.Drain(node);
-    if (!drained.ok()) return SendError(req, drained.status());
-    std::vector<DriveInfo> drives;
-    (void)req.svc.data.Drives(&drives);
-    SendAdminJson(req, 200, NodeJson(drained.value(), drives));
-    return std::nullopt;
+    return SendNode(req, map.SetState(node, kNodeDraining));
   }
   if (path == "admin/cluster/remove" && m == "POST") {
     if (node.empty()) return SendError(req, Status::InvalidArgument("node=<name> is required"));

@@ -159,7 +159,7 @@ int ClusterStatusCommand(AdminClient& api, Console& c) {
   return kExitOk;
 }
 
-// add-node, drain-node, remove-node and rebalance: one POST, then the cluster as it is now.
+// The cluster changes: one POST, then the cluster as it is now.
 int ClusterChange(AdminClient& api, const AdminOptions& o, Console& c) {
   std::string target = "/_cairn/admin/cluster/";
   std::string done;
@@ -172,6 +172,14 @@ int ClusterChange(AdminClient& api, const AdminOptions& o, Console& c) {
     case AdminCommand::kRebalance:
       target += "rebalance";
       done = "rebalance pass requested";
+      break;
+    case AdminCommand::kUndrainNode:
+      target += "undrain?node=" + UrlEncode(o.node, false);
+      done = "node " + o.node + " is active again";
+      break;
+    case AdminCommand::kSetWeight:
+      target += "weight?node=" + UrlEncode(o.node, false) + "&weight=" + UrlEncode(o.weight, false);
+      done = "node " + o.node + " now has weight " + o.weight + "; the rebalancer follows";
       break;
     case AdminCommand::kDrainNode:
       target += "drain?node=" + UrlEncode(o.node, false);
@@ -208,6 +216,8 @@ int RunAdminCommand(AdminClient& api, const AdminOptions& options, Console& cons
     case AdminCommand::kDrainNode:
     case AdminCommand::kRemoveNode:
     case AdminCommand::kRebalance:
+    case AdminCommand::kUndrainNode:
+    case AdminCommand::kSetWeight:
       return ClusterChange(api, options, console);
     case AdminCommand::kHelp:
       break;

@@ -65,24 +65,38 @@ Result<AdminOptions> Interpret(const std::vector<std::string>& words, const Flag
       o.command = AdminCommand::kClusterStatus;
     } else if (sub == "rebalance") {
       o.command = AdminCommand::kRebalance;
-    } else if (sub == "add-node" || sub == "drain-node" || sub == "remove-node") {
+    } else if (sub == "add-node") {
       if (words.size() < 3 || words[2].empty()) {
-        return Status::InvalidArgument("cluster " + sub + " needs " +
-                                       (sub == "add-node" ? "the node's URL, e.g. http://10.0.0.5:9100"
-                                                          : "the node's name (see cairn admin cluster status)"));
+        return Status::InvalidArgument("cluster add-node needs the node's URL, e.g. "
+                                       "http://10.0.0.5:9100");
       }
+      o.command = AdminCommand::kAddNode;
+      o.node_url = WithScheme(words[2]);
       expected = 3;
-      if (sub == "add-node") {
-        o.command = AdminCommand::kAddNode;
-        o.node_url = WithScheme(words[2]);
-      } else {
-        o.command = sub == "drain-node" ? AdminCommand::kDrainNode : AdminCommand::kRemoveNode;
-        o.node = words[2];
+    } else if (sub == "drain-node" || sub == "undrain-node" || sub == "remove-node" ||
+               sub == "set-weight") {
+      if (words.size() < 3 || words[2].empty()) {
+        return Status::InvalidArgument("cluster " + sub +
+                                       " needs the node's name (see cairn admin cluster status)");
       }
+      o.node = words[2];
+      expected = 3;
+      if (sub == "set-weight") {
+        if (words.size() < 4 || words[3].empty()) {
+          return Status::InvalidArgument("cluster set-weight needs the new weight, e.g. 2");
+        }
+        o.weight = words[3];
+        expected = 4;
+      }
+      o.command = sub == "drain-node"     ? AdminCommand::kDrainNode
+                  : sub == "undrain-node" ? AdminCommand::kUndrainNode
+                  : sub == "remove-node"  ? AdminCommand::kRemoveNode
+                                          : AdminCommand::kSetWeight;
     } else {
       return Status::InvalidArgument(
           "usage: cairn admin cluster status | add-node <url> [--weight W] | drain-node <name> | "
-          "remove-node <name> [--force] | rebalance");
+          "undrain-node <name> | set-weight <name> <weight> | remove-node <name> [--force] | "
+          "rebalance");
     }
   } else {
     return Status::InvalidArgument("unknown admin command '" + cmd + "'");
@@ -102,7 +116,7 @@ Result<AdminOptions> Interpret(const std::vector<std::string>& words, const Flag
   if (flags.force && o.command != AdminCommand::kRemoveNode) {
     return Status::InvalidArgument("--force applies to cluster remove-node only");
   }
-  o.weight = flags.weight.value_or("");
+  if (flags.weight) o.weight = *flags.weight;
   o.force = flags.force;
   return o;
 }
@@ -182,6 +196,9 @@ std::string AdminUsage() {
          "                               add the storage node at <url> (it reports its name,\n"
          "                               zone and drives); the rebalancer moves shards to it\n"
          "  cluster drain-node <name>    stop placing shards on the node and move its shards away\n"
+         "  cluster undrain-node <name>  make a draining node take shards again\n"
+         "  cluster set-weight <name> <w>\n"
+         "                               change the node's placement weight (default 1)\n"
          "  cluster remove-node <name> [--force]\n"
          "                               take a drained node out of the map; --force takes out a\n"
          "                               node that is gone for good (its shards are rebuilt from\n"

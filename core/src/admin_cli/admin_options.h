@@ -23,6 +23,8 @@ enum class AdminCommand {
   kDrainNode,
   kRemoveNode,
   kRebalance,
+  kUndrainNode,
+  kSetWeight,
 };
 
 struct AdminOptions {
@@ -30,7 +32,7 @@ struct AdminOptions {
   std::string bucket;    // scrub: limit the pass to this bucket ("" = every bucket)
   std::string drive_id;  // drive replace
   std::string node_url;  // cluster add-node
-  std::string weight;    // cluster add-node --weight ("" = the server's default, 1)
+  std::string weight;    // cluster add-node --weight ("" = the server's default, 1), set-weight
   std::string node;      // cluster drain-node / remove-node
   bool force = false;    // cluster remove-node --force
   bool now = false;      // follow the pass until it ends, then summarize

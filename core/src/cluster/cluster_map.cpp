@@ -122,6 +122,11 @@ Status ClusterMap::Sync() {
   return Status::Ok();
 }
 
+Status ClusterMap::CheckWeight(double weight) {
+  if (weight > 0 && weight <= 1000) return Status::Ok();
+  return Status::InvalidArgument("weight must be greater than 0 and at most 1000");
+}
+
 Status ClusterMap::Clustered() const {
   if (enabled_) return Status::Ok();
   return Status::InvalidArgument(
@@ -172,9 +177,7 @@ void ClusterMap::Changed() {
 
 Result<NodeRecord> ClusterMap::AddNode(const std::string& url, double weight) {
   CAIRN_RETURN_IF_ERROR(Clustered());
-  if (!(weight > 0 && weight <= 1000)) {
-    return Status::InvalidArgument("weight must be greater than 0 and at most 1000");
-  }
+  CAIRN_RETURN_IF_ERROR(CheckWeight(weight));
   auto existing = Load();
   if (!existing.ok()) return existing.status();
   std::vector<DriveInfo> drives;
@@ -208,21 +211,36 @@ Result<NodeRecord> ClusterMap::AddNode(const std::string& url, double weight) {
   return r;
 }
 
-Result<NodeRecord> ClusterMap::Drain(const std::string& name) {
+Result<NodeRecord> ClusterMap::Update(const std::string& name,
+                                      const std::function<void(NodeRecord*)>& change) {
   CAIRN_RETURN_IF_ERROR(Clustered());
   auto r = Find(name);
   if (!r.ok()) return r.status();
-  if (r->state == kNodeDraining) return r;
-  std::string old = Encode(r.value());
-  r->state = kNodeDraining;
+  const std::string old = Encode(r.value());
+  change(&r.value());
+  const std::string now = Encode(r.value());
+  if (now == old) return r;  // nothing to do: commands are idempotent
   Txn txn;
-  txn.Require(keys::Node(name), TxnCondition::kValueEquals, old).Put(keys::Node(name), Encode(r.value()));
+  txn.Require(keys::Node(name), TxnCondition::kValueEquals, old).Put(keys::Node(name), now);
   Status st = meta_.Commit(txn);
   if (st.IsConflict()) return Status::Conflict("node " + name + " changed meanwhile; try again");
   CAIRN_RETURN_IF_ERROR(st);
-  LogInfo("cluster", "draining node " + name);
+  LogInfo("cluster", "node " + name + " is now " + r->state + " with weight " +
+                         std::to_string(r->weight));
   Changed();
   return r;
+}
+
+Result<NodeRecord> ClusterMap::SetState(const std::string& name, const std::string& state) {
+  if (state != kNodeActive && state != kNodeDraining) {
+    return Status::InvalidArgument("a node is active or draining, not '" + state + "'");
+  }
+  return Update(name, [&](NodeRecord* r) { r->state = state; });
+}
+
+Result<NodeRecord> ClusterMap::SetWeight(const std::string& name, double weight) {
+  CAIRN_RETURN_IF_ERROR(CheckWeight(weight));
+  return Update(name, [&](NodeRecord* r) { r->weight = weight; });
 }
 
 Status ClusterMap::Remove(

@@ -53,8 +53,11 @@ class ClusterMap {
   // Adds the node at `url` as it reports itself (name, zone, drives). Conflict when its name,
   // URL or a drive id is already in the map; Unavailable when it does not answer.
   Result<NodeRecord> AddNode(const std::string& url, double weight);
-  // Marks the node draining (idempotent). NotFound for an unknown name.
-  Result<NodeRecord> Drain(const std::string& name);
+  // Marks the node draining (no new shards; the rebalancer moves its shards away) or active
+  // again. Idempotent. NotFound for an unknown name.
+  Result<NodeRecord> SetState(const std::string& name, const std::string& state);
+  // Changes the node's placement weight (0 < weight <= 1000); the rebalancer follows.
+  Result<NodeRecord> SetWeight(const std::string& name, double weight);
   // Takes the node out of the map; `drives_in_use` counts the shards records still place on
   // its drives. Without `force`, the node must be draining and hold no shard.
   Status Remove(const std::string& name, bool force,
@@ -68,6 +71,9 @@ class ClusterMap {
   // Creates the map from the transport's configured nodes; Unavailable until all answered.
   Status Seed();
   Result<NodeRecord> Find(const std::string& name) const;
+  // Applies `change` to the node's record in a transaction conditioned on the record.
+  Result<NodeRecord> Update(const std::string& name, const std::function<void(NodeRecord*)>& change);
+  static Status CheckWeight(double weight);
   // Sync, then tell the listener.
   void Changed();
 

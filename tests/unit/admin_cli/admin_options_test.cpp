@@ -120,6 +120,14 @@ TEST(AdminOptions, ClusterCommands) {
   EXPECT_EQ(remove->command, AdminCommand::kRemoveNode);
   EXPECT_TRUE(remove->force);
 
+  auto undrain = ParseAdminArgs({"cluster", "undrain-node", "node-b2"}, Env());
+  ASSERT_TRUE(undrain.ok());
+  EXPECT_EQ(undrain->command, AdminCommand::kUndrainNode);
+  auto weight = ParseAdminArgs({"cluster", "set-weight", "node-b2", "3"}, Env());
+  ASSERT_TRUE(weight.ok());
+  EXPECT_EQ(weight->command, AdminCommand::kSetWeight);
+  EXPECT_EQ(weight->weight, "3");
+
   auto rebalance = ParseAdminArgs({"cluster", "rebalance"}, Env());
   ASSERT_TRUE(rebalance.ok());
   EXPECT_EQ(rebalance->command, AdminCommand::kRebalance);
@@ -135,6 +143,7 @@ TEST(AdminOptions, ClusterMistakes) {
   EXPECT_NE(message({"cluster", "grow"}).find("usage: cairn admin cluster"), std::string::npos);
   EXPECT_NE(message({"cluster", "add-node"}).find("URL"), std::string::npos);
   EXPECT_NE(message({"cluster", "drain-node"}).find("name"), std::string::npos);
+  EXPECT_NE(message({"cluster", "set-weight", "n"}).find("weight"), std::string::npos);
   EXPECT_NE(message({"cluster", "drain-node", "n", "--force"}).find("--force"), std::string::npos);
   EXPECT_NE(message({"cluster", "status", "--weight", "2"}).find("--weight"), std::string::npos);
   EXPECT_NE(message({"cluster", "status", "extra"}).find("unexpected argument"), std::string::npos);

@@ -89,7 +89,8 @@ TEST_F(ClusterMapTest, LocalDrivesHaveNoMap) {
   EXPECT_FALSE(map.enabled());
   EXPECT_TRUE(map.Sync().ok());
   EXPECT_EQ(map.AddNode("http://127.0.0.1:9200", 1).status().code(), CAIRN_INVALID_ARGUMENT);
-  EXPECT_EQ(map.Drain("node-0").status().code(), CAIRN_INVALID_ARGUMENT);
+  EXPECT_EQ(map.SetState("node-0", kNodeDraining).status().code(), CAIRN_INVALID_ARGUMENT);
+  EXPECT_EQ(map.SetWeight("node-0", 2).status().code(), CAIRN_INVALID_ARGUMENT);
   EXPECT_EQ(map.Remove("node-0", true, NoShards).code(), CAIRN_INVALID_ARGUMENT);
   EXPECT_TRUE(t_.set_calls.empty());
 }
@@ -162,13 +163,13 @@ TEST_F(ClusterMapTest, DrainMarksDrivesAndRemoveNeedsAnEmptyDrainedNode) {
   ASSERT_TRUE(map.Sync().ok());
   ASSERT_TRUE(map.AddNode("http://127.0.0.1:9200", 3).ok());
 
-  EXPECT_TRUE(map.Drain("nope").status().IsNotFound());
+  EXPECT_TRUE(map.SetState("nope", kNodeDraining).status().IsNotFound());
   Status st = map.Remove("node-new", false, NoShards);
   EXPECT_TRUE(st.IsConflict());
   EXPECT_NE(st.message().find("drain it first"), std::string::npos) << st.message();
 
-  ASSERT_TRUE(map.Drain("node-new").ok());
-  ASSERT_TRUE(map.Drain("node-new").ok()) << "idempotent";
+  ASSERT_TRUE(map.SetState("node-new", kNodeDraining).ok());
+  ASSERT_TRUE(map.SetState("node-new", kNodeDraining).ok()) << "idempotent";
   MappedTransport mapped(t_, map);
   std::vector<DriveInfo> drives;
   ASSERT_TRUE(mapped.Drives(&drives).ok());
@@ -194,6 +195,31 @@ TEST_F(ClusterMapTest, DrainMarksDrivesAndRemoveNeedsAnEmptyDrainedNode) {
   ASSERT_TRUE(map.Remove("node-2", true, NoShards).ok());
   ASSERT_TRUE(map.Remove("node-1", true, NoShards).ok());
   EXPECT_TRUE(map.Remove("node-0", true, NoShards).IsConflict());
+}
+
+TEST_F(ClusterMapTest, UndrainAndWeight) {
+  ClusterMap map(meta_, t_);
+  ASSERT_TRUE(map.Sync().ok());
+  int changes = 0;
+  map.OnChange([&] { ++changes; });
+  ASSERT_TRUE(map.SetState("node-1", kNodeDraining).ok());
+  auto back = map.SetState("node-1", kNodeActive);
+  ASSERT_TRUE(back.ok());
+  EXPECT_EQ(back->state, kNodeActive);
+  EXPECT_EQ(map.SetState("node-1", "gone").status().code(), CAIRN_INVALID_ARGUMENT);
+  auto heavy = map.SetWeight("node-1", 4);
+  ASSERT_TRUE(heavy.ok());
+  EXPECT_DOUBLE_EQ(heavy->weight, 4.0);
+  EXPECT_EQ(map.SetWeight("node-1", 0).status().code(), CAIRN_INVALID_ARGUMENT);
+  ASSERT_TRUE(map.SetWeight("node-1", 4).ok()) << "idempotent";
+  EXPECT_EQ(changes, 3) << "a change that changes nothing is not one";
+  MappedTransport mapped(t_, map);
+  std::vector<DriveInfo> drives;
+  ASSERT_TRUE(mapped.Drives(&drives).ok());
+  for (const auto& d : drives) {
+    EXPECT_FALSE(d.draining);
+    EXPECT_DOUBLE_EQ(d.weight, d.node == "node-1" ? 4.0 : 1.0);
+  }
 }
 
 TEST_F(ClusterMapTest, AnUnknownDriveIsLookedUpAgainOnlyWhenTheMapChanged) {
