@@ -1,6 +1,6 @@
 // NodeTarget: what a storage-node request addresses, parsed from its raw target.
 //
-//   GET /health                     liveness
+//   GET /health                     liveness (the only request served unsigned)
 //   GET /drives                     the drives of this node (JSON)
 //   GET /shards/<drive>/?prefix=P   list shards (text: "size mtime name" lines)
 //   PUT|GET|HEAD|DELETE /shards/<drive>/<shard name>

@@ -43,6 +43,9 @@ class NodeHandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
 
   std::unique_ptr<HTTPRequestHandler> Dispatch(const HTTPServerRequest& request) {
     const std::string& method = request.getMethod();
+    // Load balancers and process supervisors probe without the cluster secret; the answer
+    // ("ok") says only that the process serves HTTP.
+    if (method == "GET" && request.getURI() == "/health") return MakeHealthHandler();
     const bool is_put = method == "PUT";
     const bool has_length = request.hasContentLength() && !request.getChunkedTransferEncoding();
     const std::string signed_length =

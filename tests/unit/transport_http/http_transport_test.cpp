@@ -170,6 +170,33 @@ TEST_F(HttpTransportTest, DrivesCarryTheNodesNameAndZone) {
   }
 }
 
+TEST_F(HttpTransportTest, NodesFollowTheSetTheCoreGives) {
+  StartNode();
+  OpenTransport(Options());
+  std::vector<NodeInfo> nodes;
+  ASSERT_TRUE(client_->Nodes(&nodes).ok());
+  ASSERT_EQ(nodes.size(), 1u);
+  EXPECT_EQ(nodes[0].url, node_->url());
+  EXPECT_EQ(nodes[0].name, "node-a");
+  EXPECT_TRUE(nodes[0].reachable);
+
+  std::vector<DriveInfo> probed;
+  ASSERT_TRUE(client_->ProbeNode(node_->url(), &probed).ok());
+  EXPECT_EQ(probed.size(), 2u);
+  EXPECT_EQ(client_->ProbeNode("http://127.0.0.1:1", &probed).code(), CAIRN_UNAVAILABLE);
+
+  EXPECT_EQ(client_->SetNodes({"ftp://x"}).code(), CAIRN_INVALID_ARGUMENT);
+  EXPECT_EQ(client_->SetNodes({}).code(), CAIRN_INVALID_ARGUMENT);
+  ASSERT_TRUE(client_->SetNodes({"http://127.0.0.1:1"}).ok());
+  std::vector<DriveInfo> drives;
+  ASSERT_TRUE(client_->Drives(&drives).ok());
+  EXPECT_TRUE(drives.empty()) << "the node left the set, and with it its drives";
+  ASSERT_TRUE(client_->SetNodes({node_->url()}).ok());
+  drives.clear();
+  ASSERT_TRUE(client_->Drives(&drives).ok());
+  EXPECT_EQ(drives.size(), 2u);
+}
+
 TEST_F(HttpTransportTest, BadSecretIsRefused) {
   StartNode();
   EXPECT_EQ(RawStatus("GET", "/drives", "test-cluster-secret"), 200);
@@ -178,7 +205,9 @@ TEST_F(HttpTransportTest, BadSecretIsRefused) {
   EXPECT_EQ(RawStatus("GET", "/drives", "test-cluster-secret", -400), 401) << "stale date";
   EXPECT_EQ(RawStatus("GET", "/drives", "test-cluster-secret", 400), 401) << "future date";
   EXPECT_EQ(RawStatus("GET", "/drives", "test-cluster-secret", -200), 200) << "within 5 min";
-  EXPECT_EQ(RawStatus("GET", "/health", "wrong-secret"), 401);
+  // Liveness is for load balancers and supervisors: no secret needed, nothing revealed.
+  EXPECT_EQ(RawStatus("GET", "/health", "", 0, /*sign=*/false), 200);
+  EXPECT_EQ(RawStatus("GET", "/health?x=1", "", 0, /*sign=*/false), 401);
 
   // Through the transport: the node's 401 is AccessDenied, an answer (not a node failure).
   HttpTransportOptions good = Options();
