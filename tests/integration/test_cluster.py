@@ -5,7 +5,9 @@ killed with SIGKILL, and the etcd leader killed under a stream of metadata write
 One cluster serves the whole module; every test restarts what it killed before it ends, so the
 order does not matter."""
 
+import os
 import random
+import signal
 import threading
 import time
 
@@ -264,3 +266,31 @@ def test_etcd_leader_killed_during_metadata_writes(cluster, clients, cluster_buc
                 a.delete_bucket(Bucket=name)
             except ClientError:
                 pass  # a create that never applied
+
+
+def test_a_hung_node_does_not_hold_up_a_get(cluster, clients, cluster_bucket):
+    """A node that stops answering without closing its connections (SIGSTOP: a hung disk or
+    a stalled machine) costs a GET of whole stripes one parity read, not the 2 s request
+    timeout: the gateway hedges after 100 ms and decodes from the blocks that arrived."""
+    a, b = clients
+    data = s3util.pseudo_random_bytes(12 * s3util.MiB, seed=31)  # two stripes of 6 x 1 MiB
+    before = time.time() - 1
+    a.put_object(Bucket=cluster_bucket, Key="hedged", Body=data)
+    # The node holding data shard 0 of the object's chunk (the newest c0.s0 file).
+    holders = [(p.stat().st_mtime, n) for n in cluster.nodes
+               for p in (cluster.root / n.name / "drives").rglob("c0.s0")
+               if p.stat().st_mtime >= before]
+    assert holders, "no shard 0 written"
+    victim = max(holders, key=lambda h: h[0])[1]
+    assert read(b, cluster_bucket, "hedged") == data  # the pools are warm
+    os.kill(victim.popen.pid, signal.SIGSTOP)
+    try:
+        t0 = time.monotonic()
+        assert read(b, cluster_bucket, "hedged") == data
+        elapsed = time.monotonic() - t0
+    finally:
+        os.kill(victim.popen.pid, signal.SIGCONT)
+    print(f"GET of 12 MiB with {victim.name} hung: {elapsed:.2f} s")
+    # Without hedging each stripe waits out the 2 s request timeout (and its retries).
+    assert elapsed < 1.5, f"the GET waited for the hung node: {elapsed:.2f} s"
+    wait_drives_healthy(cluster.gateways)
