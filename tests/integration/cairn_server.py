@@ -13,6 +13,7 @@ import json
 import os
 import signal
 import socket
+import sqlite3
 import subprocess
 import time
 import tomllib
@@ -97,6 +98,20 @@ class CairnServer:
                         continue  # removed while we walked
                     files[path] = (st.st_size if os.path.isfile(path) else -1, st.st_mtime_ns)
         return files
+
+    def meta_keys(self, prefix):
+        """The metadata keys starting with `prefix` (e.g. "g/": pending deferred frees, "r/":
+        read leases), read from the embedded SQLite engine's file (<data>/meta/cairn.sqlite;
+        reading it beside the server is safe: WAL mode)."""
+        start = prefix.encode()
+        end = start[:-1] + bytes([start[-1] + 1])
+        db = sqlite3.connect(self.data_dir / "meta" / "cairn.sqlite", timeout=10)
+        try:
+            rows = db.execute("SELECT key FROM kv WHERE key >= ? AND key < ? ORDER BY key",
+                              (start, end)).fetchall()
+        finally:
+            db.close()
+        return [bytes(r[0]).decode("utf-8", "replace") for r in rows]
 
     def drive_ids(self):
         """{drive directory path: drive id} as GET /_cairn/admin/drives reports them."""

@@ -8,6 +8,7 @@ import http.client
 import os
 import random
 import subprocess
+import time
 import uuid
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass
@@ -162,6 +163,20 @@ def shard_count(server):
     return sum(
         len(names) for drive in server.drive_dirs() for _, _, names in os.walk(drive / "shards")
     )
+
+
+def wait_for_shard_count(server, expected, timeout=10):
+    """Waits until the server holds `expected` shard files: a replaced or deleted object's
+    shards are freed storage.free_delay_seconds after the change, not at once. Returns the
+    count; fails when it is not reached within `timeout` seconds."""
+    deadline = time.monotonic() + timeout
+    while True:
+        count = shard_count(server)
+        if count == expected:
+            return count
+        assert time.monotonic() < deadline, (
+            f"{count} shard files after {timeout} s, expected {expected}")
+        time.sleep(0.1)
 
 
 def pseudo_random_bytes(size, seed=0):

@@ -95,7 +95,8 @@ def acceptable(writes, key):
 def test_kill_9_during_concurrent_puts(server_factory, tmp_path, mode):
     total, kill_after = MODES[mode]
     config = write_config(tmp_path / "crash.toml", {"storage": {
-        "scrub_interval_seconds": 0, "scrub_bytes_per_second": 0, "orphan_grace_seconds": 0}})
+        "scrub_interval_seconds": 0, "scrub_bytes_per_second": 0, "orphan_grace_seconds": 0,
+        "free_delay_seconds": 1}})
     server = server_factory(f"crash-{mode}", config=config)
     bucket = unique_bucket("crash")
     make_client(server).create_bucket(Bucket=bucket)
@@ -144,6 +145,12 @@ def test_kill_9_during_concurrent_puts(server_factory, tmp_path, mode):
                 f"or never in flight")
         assert set(listed) <= set(KEYS), f"unexpected keys listed: {set(listed) - set(KEYS)}"
 
+        # Overwritten versions are freed by the deferred free once due (a scrub leaves them to
+        # it): wait for the frees scheduled before the kill.
+        deadline = time.monotonic() + 15
+        while restarted.meta_keys("g/"):
+            assert time.monotonic() < deadline, f"frees still pending: {restarted.meta_keys('g/')}"
+            time.sleep(0.2)
         progress = restarted.run_scrub()
         print(f"{len(acked)} acknowledged, {len(in_flight)} in flight, {len(listed)} keys listed, "
               f"{progress['orphans_removed']} orphan shards removed")

@@ -6,7 +6,8 @@ smaller than drive6 and drive7. PUTs of 2 MiB objects fill them:
 - once all three are full, PUTs fail cleanly with 503 ServiceUnavailable and leave no shard or
   temp file behind;
 - every acknowledged object keeps reading back exactly, and refused keys are never listed;
-- after deletes free space, draining the repair queue completes the degraded objects.
+- after deletes free space (once their deferred free is due), draining the repair queue
+  completes the degraded objects.
 
 Mounting needs root (CAP_SYS_ADMIN); without it the test fails, saying so -- it never skips.
 Everything mounted is unmounted at the end."""
@@ -14,6 +15,7 @@ Everything mounted is unmounted at the end."""
 import contextlib
 import os
 import subprocess
+import time
 
 import pytest
 from botocore.exceptions import ClientError
@@ -70,8 +72,9 @@ def test_full_drives_give_clean_results(tmp_path):
     data_dir = tmp_path / "data"
     images = tmp_path / "images"
     images.mkdir()
+    # Deleted objects' space comes back once their deferred free is due: 1 s here.
     config = write_config(tmp_path / "cairn.toml", {"storage": {
-        "scrub_interval_seconds": 0, "scrub_bytes_per_second": 0}})
+        "scrub_interval_seconds": 0, "scrub_bytes_per_second": 0, "free_delay_seconds": 1}})
     with small_drives(data_dir, images) as mounted:
         server = start_server(data_dir, config=config)
         try:
@@ -129,6 +132,10 @@ def _fill_and_check(server, mounted):
     for key in stored:
         if key not in keep:
             s3.delete_object(Bucket=bucket, Key=key)
+    deadline = time.monotonic() + 15
+    while server.meta_keys("g/"):  # the deleted objects' shards are freed once due
+        assert time.monotonic() < deadline, f"frees still pending: {server.meta_keys('g/')}"
+        time.sleep(0.2)
     status, result = server.admin("POST", "repair")
     assert status == 200 and result["queued"] == 0, f"repair queue after freeing space: {result}"
     progress = server.run_scrub(f"bucket={bucket}")

@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define CAIRN_ABI_MAJOR 1
-#define CAIRN_ABI_MINOR 2
+#define CAIRN_ABI_MINOR 3
 #define CAIRN_PLUGIN_ENTRY_SYMBOL "cairn_plugin_entry"
 
 typedef enum cairn_code {
@@ -38,6 +38,10 @@ typedef enum cairn_code {
   CAIRN_NO_SPACE = 7,         // a drive is full
   CAIRN_ACCESS_DENIED = 8,    // authentication or authorization failed (see s3_code)
   CAIRN_INTERNAL = 9,         // a bug or an unexpected state inside the plugin
+  // (ABI 1.3) A write was sent but its outcome is not known -- a timeout or a lost connection
+  // after the request left, a failed commit of a group that may already be durable: it may
+  // or may not have been applied. Every other failure of a write means nothing was written.
+  CAIRN_OUTCOME_UNKNOWN = 10,
 } cairn_code;
 
 // Filled by a callee that fails. `s3_code` is optional (empty when not set): an S3 error code

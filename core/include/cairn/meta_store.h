@@ -60,7 +60,11 @@ typedef struct cairn_meta_vtable {
   // means "to the end of the keyspace".
   int32_t (*scan)(void* instance, const cairn_bytes* range /* [2]: start, end */, uint64_t limit,
                   cairn_kv_fn fn, void* fn_ctx, cairn_error* err);
-  // Returns CAIRN_CONFLICT (and changes nothing) when a condition does not hold.
+  // Returns CAIRN_CONFLICT (and changes nothing) when a condition does not hold, and
+  // CAIRN_OUTCOME_UNKNOWN (ABI 1.3) when the transaction may or may not have been applied (a
+  // timeout or a lost connection after it was sent, a failed durable commit). Any other
+  // failure means nothing was written. The core acts on the difference: it frees the new data
+  // of a write whose commit certainly failed, and keeps it when the outcome is unknown.
   int32_t (*commit)(void* instance, const cairn_kv_txn* txn, cairn_error* err);
 } cairn_meta_vtable;
 
@@ -114,7 +118,8 @@ class MetaStore {
   // Appends the pairs with keys in [start, end) (end empty: unbounded), at most limit (0: all).
   virtual Status Scan(std::string_view start, std::string_view end, size_t limit,
                       std::vector<KeyValue>* out) = 0;
-  // Conflict when a condition does not hold; then nothing was written.
+  // Conflict when a condition does not hold; then nothing was written. OutcomeUnknown when the
+  // transaction may or may not have been applied; any other failure: nothing was written.
   virtual Status Commit(const Txn& txn) = 0;
 };
 

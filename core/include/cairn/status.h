@@ -27,6 +27,10 @@ class Status {
   static Status Unavailable(std::string msg) { return Status(CAIRN_UNAVAILABLE, std::move(msg)); }
   static Status NoSpace(std::string msg) { return Status(CAIRN_NO_SPACE, std::move(msg)); }
   static Status Internal(std::string msg) { return Status(CAIRN_INTERNAL, std::move(msg)); }
+  // A write that may or may not have been applied (see CAIRN_OUTCOME_UNKNOWN).
+  static Status OutcomeUnknown(std::string msg) {
+    return Status(CAIRN_OUTCOME_UNKNOWN, std::move(msg));
+  }
   // An authentication failure with its S3 code, e.g. ("SignatureDoesNotMatch", "...").
   static Status AccessDenied(std::string s3_code, std::string msg) {
     Status s(CAIRN_ACCESS_DENIED, std::move(msg));
@@ -46,13 +50,14 @@ class Status {
   const std::string& s3_code() const { return s3_code_; }
   bool IsNotFound() const { return code_ == CAIRN_NOT_FOUND; }
   bool IsConflict() const { return code_ == CAIRN_CONFLICT; }
+  bool IsOutcomeUnknown() const { return code_ == CAIRN_OUTCOME_UNKNOWN; }
 
   std::string ToString() const {
     if (ok()) return "OK";
-    static const char* kNames[] = {"OK",          "NotFound",        "Conflict",   "Corruption",
-                                   "IOError",     "InvalidArgument", "Unavailable", "NoSpace",
-                                   "AccessDenied", "Internal"};
-    std::string s = (code_ >= 0 && code_ <= CAIRN_INTERNAL) ? kNames[code_] : "Unknown";
+    static const char* kNames[] = {"OK",           "NotFound",        "Conflict",    "Corruption",
+                                   "IOError",      "InvalidArgument", "Unavailable", "NoSpace",
+                                   "AccessDenied", "Internal",        "OutcomeUnknown"};
+    std::string s = (code_ >= 0 && code_ <= CAIRN_OUTCOME_UNKNOWN) ? kNames[code_] : "Unknown";
     if (!s3_code_.empty()) s += " (" + s3_code_ + ")";
     return s + ": " + message_;
   }

@@ -169,6 +169,7 @@ Status Validate(Config& c) {
            {"scrub_bytes_per_second", Int(c, &st.scrub_bytes_per_second, 0, 1ll << 40)},
            {"orphan_grace_seconds", Int(c, &st.orphan_grace_seconds, 0, 1ll << 40)},
            {"repair_interval_seconds", Int(c, &st.repair_interval_seconds, 1, 1ll << 30)},
+           {"free_delay_seconds", Int(c, &st.free_delay_seconds, 1, 1ll << 30)},
            {"hedge_after_ms", Int(c, &st.hedge_after_ms, 0, 60'000)},
            {"rebalance_bytes_per_second", Int(c, &st.rebalance_bytes_per_second, 0, 1ll << 40)},
            {"rebalance_interval_seconds", Int(c, &st.rebalance_interval_seconds, 1, 1ll << 30)},

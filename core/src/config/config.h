@@ -59,6 +59,10 @@ struct StorageConfig {
   int64_t scrub_bytes_per_second = 64ll << 20;  // read rate limit; 0: unlimited
   int64_t orphan_grace_seconds = 3600;  // unreferenced shards younger than this are kept
   int64_t repair_interval_seconds = 10;  // how often the repair queue is drained
+  // The shards of an object version that an overwrite or delete replaced are freed this long
+  // after the change (durability/deferred_free.h), so that GETs under way finish; a GET still
+  // streaming after half of it holds them with a read lease.
+  int64_t free_delay_seconds = 900;
   // A GET of a whole stripe reads parity too when a data block is this late (0: never).
   int64_t hedge_after_ms = 100;
   // Rebalancing (clusters): moving shards to where placement puts them after nodes join,

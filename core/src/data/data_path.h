@@ -1,10 +1,12 @@
 // DataPath: writes object bytes as erasure-coded, checksummed shards on drives chosen by the
 // placement policy, and reads them back, reconstructing from parity when shards are missing
 // or corrupt. It never touches metadata: the caller publishes the returned Segment in one
-// metadata transaction (nothing is visible before), and deletes the shards of segments it
-// replaces. Thread-safe.
+// metadata transaction (nothing is visible before), and frees the shards of segments it
+// replaces (of objects: later, by the deferred free of durability/deferred_free.h, which waits
+// for the reads that register through the ReadRegistry set here). Thread-safe.
 #pragma once
 
+#include <atomic>
 #include <chrono>
 #include <condition_variable>
 #include <functional>
@@ -17,6 +19,7 @@
 #include "cairn/codec.h"
 #include "cairn/transport.h"
 #include "data/payload_source.h"
+#include "data/read_registry.h"
 #include "meta/records.h"
 #include "policy/placement_policy.h"
 #include "util/digest.h"
@@ -48,6 +51,12 @@ class DataPath {
   // arrived after `after`, parity blocks are read too and the stripe is decoded from the first
   // k that arrive, so one slow drive or node does not set the latency. 0 disables it.
   void set_hedge_after(std::chrono::milliseconds after) { hedge_after_ = after; }
+
+  // Who must hear of reads of object versions (ReadObjectRange, ObjectSource), so that the
+  // shards of a replaced version outlive its readers. Null (the default): nobody. Not owned;
+  // REQUIRES: it outlives its use here (unset it before destroying it).
+  void set_read_registry(ReadRegistry* registry) { read_registry_.store(registry); }
+  ReadRegistry* read_registry() const { return read_registry_.load(); }
 
   // Streams `src` to shards; `md5` (optional) receives every payload byte. A chunk succeeds
   // when at least params.quorum of its shards are durable; *degraded (optional) is set when
@@ -124,6 +133,7 @@ class DataPath {
   std::mutex coders_mutex_;
   std::map<std::tuple<std::string, uint32_t, uint32_t>, std::unique_ptr<ErasureCoder>> coders_;
   std::chrono::milliseconds hedge_after_{0};
+  std::atomic<ReadRegistry*> read_registry_{nullptr};
   // Block reads running on detached threads; the destructor waits for them.
   std::mutex reads_mutex_;
   std::condition_variable reads_done_;

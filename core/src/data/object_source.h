@@ -3,6 +3,8 @@
 //   ReadObjectRange pushes [offset, offset+length) into a sink (GetObject);
 //   ObjectSource pulls them as a PayloadSource (server-side copies), a stripe-aligned window
 //   at a time, so memory stays bounded. Not thread-safe.
+// Both register with the data path's ReadRegistry for as long as they read, so that an
+// overwrite meanwhile does not free the shards under them (data/read_registry.h).
 #pragma once
 
 #include <algorithm>
@@ -13,8 +15,9 @@
 
 namespace cairn {
 
-// `what` names the object in logs.
-inline Status ReadObjectRange(DataPath& data, const ObjectRecord& o, uint64_t offset,
+namespace detail {
+// ReadObjectRange without registering the read (ObjectSource registers once for all windows).
+inline Status ReadObjectBytes(DataPath& data, const ObjectRecord& o, uint64_t offset,
                               uint64_t length, const PayloadSink& sink, const std::string& what) {
   if (o.segments.empty()) {
     if (length == 0) return Status::Ok();
@@ -33,13 +36,21 @@ inline Status ReadObjectRange(DataPath& data, const ObjectRecord& o, uint64_t of
   }
   return Status::Ok();
 }
+}  // namespace detail
+
+// `what` names the object in logs.
+inline Status ReadObjectRange(DataPath& data, const ObjectRecord& o, uint64_t offset,
+                              uint64_t length, const PayloadSink& sink, const std::string& what) {
+  ScopedRead registered(data.read_registry(), o);
+  return detail::ReadObjectBytes(data, o, offset, length, sink, what);
+}
 
 class ObjectSource : public PayloadSource {
  public:
   ObjectSource(DataPath& data, ObjectRecord object, uint64_t offset, uint64_t length,
                std::string what)
-      : data_(data), object_(std::move(object)), pos_(offset), end_(offset + length),
-        what_(std::move(what)) {}
+      : data_(data), object_(std::move(object)), registered_(data.read_registry(), object_),
+        pos_(offset), end_(offset + length), what_(std::move(what)) {}
 
   Result<size_t> Read(uint8_t* out, size_t size) override {
     if (buf_pos_ == buf_.size()) {
@@ -47,12 +58,13 @@ class ObjectSource : public PayloadSource {
       buf_pos_ = 0;
       if (pos_ >= end_) return size_t{0};
       uint64_t n = std::min(Window(), end_ - pos_);
-      CAIRN_RETURN_IF_ERROR(ReadObjectRange(data_, object_, pos_, n,
-                                            [this](const uint8_t* d, size_t len) {
-                                              buf_.append(reinterpret_cast<const char*>(d), len);
-                                              return Status::Ok();
-                                            },
-                                            what_));
+      CAIRN_RETURN_IF_ERROR(detail::ReadObjectBytes(
+          data_, object_, pos_, n,
+          [this](const uint8_t* d, size_t len) {
+            buf_.append(reinterpret_cast<const char*>(d), len);
+            return Status::Ok();
+          },
+          what_));
       pos_ += n;
     }
     size_t n = std::min(size, buf_.size() - buf_pos_);
@@ -77,6 +89,7 @@ class ObjectSource : public PayloadSource {
 
   DataPath& data_;
   ObjectRecord object_;
+  ScopedRead registered_;  // after object_, which it reads
   uint64_t pos_;
   uint64_t end_;
   std::string what_;

@@ -196,10 +196,25 @@ void Scrubber::RemoveStrayParts() {
   DeletePartKeys(svc_, stray);
 }
 
+namespace {
+
+// "<data id[0:2]>/<data id>/c<chunk>.s<shard>" -> "<data id>" ("" for another name).
+std::string DataIdOfShard(const std::string& shard) {
+  size_t first = shard.find('/');
+  if (first == std::string::npos) return "";
+  size_t second = shard.find('/', first + 1);
+  if (second == std::string::npos) return "";
+  return shard.substr(first + 1, second - first - 1);
+}
+
+}  // namespace
+
 void Scrubber::RemoveOrphans() {
   // Which drive each referenced shard lives on: "<data id>/c<chunk>.s<shard>" -> drive id.
+  // Families in the order a segment moves through them -- a part, an object, a deferred free
+  // -- so that a segment moving on while the scans run is seen in the later family.
   std::map<std::string, std::string> wanted;
-  for (std::string_view family : {keys::kObjectFamily, keys::kPartFamily}) {
+  for (std::string_view family : {keys::kPartFamily, keys::kObjectFamily}) {
     std::string start(family);
     const std::string end = keys::PrefixEnd(family);
     while (true) {
@@ -222,6 +237,36 @@ void Scrubber::RemoveOrphans() {
       start = rows.back().key + std::string(1, '\0');
     }
   }
+  // The data ids of replaced versions waiting for the deferred free, and of versions under a
+  // read lease, are the deferred free's to remove, when no reader needs them any more
+  // (deferred_free.h): every shard of theirs stays, on whatever drive. (A leased version is
+  // also an object or a pending free, so the leases are only a second guard.)
+  std::set<std::string> deferred;
+  for (std::string_view family : {keys::kGarbagePrefix, keys::kReadLeasePrefix}) {
+    std::string start(family);
+    const std::string end = keys::PrefixEnd(family);
+    while (true) {
+      std::vector<KeyValue> rows;
+      Status st = svc_.meta.Scan(start, end, 1000, &rows);
+      if (!st.ok()) {
+        Update([&](ScrubProgress& p) { p.errors.push_back("orphan scan: " + st.ToString()); });
+        return;
+      }
+      if (rows.empty()) break;
+      for (const auto& kv : rows) {
+        if (family == keys::kReadLeasePrefix) {
+          deferred.insert(keys::ReadLeaseDataId(kv.key));
+          continue;
+        }
+        deferred.insert(keys::GarbageDataId(kv.key));
+        GarbageRecord garbage;
+        if (Decode(kv.value, &garbage).ok()) {
+          for (const auto& s : garbage.segments) deferred.insert(s.data_id);
+        }
+      }
+      start = rows.back().key + std::string(1, '\0');
+    }
+  }
   std::vector<DriveInfo> drives;
   if (!transport_.Drives(&drives).ok()) return;
   const int64_t cutoff = NowMillis() / 1000 - svc_.config.storage.orphan_grace_seconds;
@@ -234,6 +279,7 @@ void Scrubber::RemoveOrphans() {
       auto it = wanted.find(s.shard);
       if (it != wanted.end() && it->second == d.id) continue;
       if (s.mtime_unix > cutoff) continue;  // maybe a write in progress: wait for the grace
+      if (deferred.count(DataIdOfShard(s.shard)) > 0) continue;
       if (transport_.Remove({d.id, s.shard}).ok()) {
         LogInfo("scrub", "removed orphan shard " + s.shard + " from drive " + d.id);
         Update([](ScrubProgress& p) { ++p.orphans_removed; });

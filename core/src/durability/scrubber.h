@@ -3,7 +3,9 @@
 // replaced), verifies its SHA-256, rebuilds what is missing or corrupt from the survivors,
 // and -- on full passes -- aborts multipart uploads older than multipart_expiry_seconds,
 // deletes part keys left behind by completed or aborted uploads, and removes orphan shard
-// files (no record refers to them) older than the grace period. Reads are rate-limited (storage.scrub_bytes_per_second); passes also run
+// files (no record refers to them) older than the grace period -- except the shards of
+// replaced versions that the deferred free will remove once no reader needs them
+// (deferred_free.h). Reads are rate-limited (storage.scrub_bytes_per_second); passes also run
 // every storage.scrub_interval_seconds. Progress is kept in memory for `cairn admin scrub`.
 // Thread-safe.
 #pragma once

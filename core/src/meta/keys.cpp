@@ -34,6 +34,45 @@ std::string Repair(std::string_view data_id) { return "q/" + std::string(data_id
 
 std::string Node(std::string_view name) { return "n/" + std::string(name); }
 
+namespace {
+std::string DueHex(int64_t ms) {
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(ms < 0 ? 0 : ms));
+  return hex;
+}
+}  // namespace
+
+std::string Garbage(int64_t due_ms, std::string_view data_id) {
+  return std::string(kGarbagePrefix) + DueHex(due_ms) + "/" + std::string(data_id);
+}
+
+std::string GarbageDueEnd(int64_t now_ms) {
+  return std::string(kGarbagePrefix) + DueHex(now_ms + 1);
+}
+
+std::string GarbageDataId(std::string_view key) {
+  constexpr size_t kIdAt = 2 + 16 + 1;  // "g/" + due + "/"
+  if (key.substr(0, 2) != kGarbagePrefix || key.size() <= kIdAt || key[kIdAt - 1] != '/') {
+    return "";
+  }
+  return std::string(key.substr(kIdAt));
+}
+
+std::string ReadLease(std::string_view data_id, std::string_view reader_id) {
+  return ReadLeasePrefix(data_id) + std::string(reader_id);
+}
+
+std::string ReadLeasePrefix(std::string_view data_id) {
+  return std::string(kReadLeasePrefix) + std::string(data_id) + "/";
+}
+
+std::string ReadLeaseDataId(std::string_view key) {
+  if (key.substr(0, 2) != kReadLeasePrefix) return "";
+  size_t slash = key.find('/', 2);
+  if (slash == std::string_view::npos || slash == 2) return "";
+  return std::string(key.substr(2, slash - 2));
+}
+
 std::string PrefixEnd(std::string_view prefix) {
   std::string end(prefix);
   while (!end.empty()) {

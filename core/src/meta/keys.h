@@ -9,6 +9,11 @@
 //                                    value is the key of the record holding the segment
 //   n/<node name>                    cluster map: a storage node (JSON, see node_record.h)
 //   l/rebalancer                     the rebalancer's lease and progress (JSON)
+//   g/<due ms, 16 hex>/<data id>     deferred free: the shards of an object version that an
+//                                    overwrite or delete replaced, freed once due (the data id
+//                                    is the version's first segment's; GarbageRecord)
+//   r/<data id>/<reader id>          a long GET's read lease on the version whose first
+//                                    segment is <data id> (ReadLeaseRecord)
 // Bucket names never contain '/', so "o/<bucket>/" is exactly the bucket's keyspace, and keys
 // inside it order bytewise, which is S3's listing order (UTF-8 binary).
 #pragma once
@@ -34,6 +39,19 @@ inline constexpr std::string_view kPartFamily = "p/";
 inline constexpr std::string_view kNodePrefix = "n/";
 inline constexpr std::string_view kRebalancerLease = "l/rebalancer";
 std::string Node(std::string_view name);
+
+// Deferred frees order by due time, so the entries due by `now_ms` are the range
+// [kGarbagePrefix, GarbageDueEnd(now_ms)).
+inline constexpr std::string_view kGarbagePrefix = "g/";
+std::string Garbage(int64_t due_ms, std::string_view data_id);
+std::string GarbageDueEnd(int64_t now_ms);
+// The data id of a Garbage key ("" when it is not one).
+std::string GarbageDataId(std::string_view key);
+inline constexpr std::string_view kReadLeasePrefix = "r/";
+std::string ReadLease(std::string_view data_id, std::string_view reader_id);
+std::string ReadLeasePrefix(std::string_view data_id);
+// The data id of a ReadLease key ("" when it is not one).
+std::string ReadLeaseDataId(std::string_view key);
 
 // The smallest key greater than every key starting with `prefix` ("" when there is none,
 // which Scan reads as "unbounded").

@@ -7,14 +7,16 @@ namespace {
 
 // Record type tags; the version byte follows.
 constexpr char kBucket = 'B', kObject = 'O', kUpload = 'U', kPart = 'P';
+// Durability bookkeeping, each at its own version 1.
+constexpr char kGarbage = 'G', kReadLease = 'R';
 // Version 2 appended the additional checksum fields, version 3 the inline data of objects;
 // older records still decode.
 constexpr char kVersion = 3;
 
-RecordWriter Begin(char type) {
+RecordWriter Begin(char type, char version = kVersion) {
   RecordWriter w;
   w.out().push_back(type);
-  w.out().push_back(kVersion);
+  w.out().push_back(version);
   return w;
 }
 
@@ -184,6 +186,51 @@ Status Decode(std::string_view in, PartRecord* p) {
     p->checksum_algorithm = r.Str();
     p->checksum = r.Str();
   }
+  return Done(r);
+}
+
+namespace {
+// Opens a record type that has only version 1.
+Status OpenV1(std::string_view in, char type, RecordReader* r) {
+  int version = 0;
+  CAIRN_RETURN_IF_ERROR(Open(in, type, r, &version));
+  if (version != 1) {
+    return Status::Corruption(std::string("unknown metadata record format (expected type ") +
+                              type + " version 1)");
+  }
+  return Status::Ok();
+}
+}  // namespace
+
+std::string Encode(const GarbageRecord& g) {
+  RecordWriter w = Begin(kGarbage, 1);
+  w.I64(g.due_ms);
+  w.U64(g.segments.size());
+  for (const auto& s : g.segments) Put(w, s);
+  return std::move(w.out());
+}
+
+Status Decode(std::string_view in, GarbageRecord* g) {
+  RecordReader r("");
+  CAIRN_RETURN_IF_ERROR(OpenV1(in, kGarbage, &r));
+  *g = GarbageRecord{};
+  g->due_ms = r.I64();
+  uint64_t n = r.U64();
+  for (uint64_t i = 0; r.ok() && i < n; ++i) g->segments.push_back(GetSegment(r));
+  return Done(r);
+}
+
+std::string Encode(const ReadLeaseRecord& l) {
+  RecordWriter w = Begin(kReadLease, 1);
+  w.I64(l.expires_ms);
+  return std::move(w.out());
+}
+
+Status Decode(std::string_view in, ReadLeaseRecord* l) {
+  RecordReader r("");
+  CAIRN_RETURN_IF_ERROR(OpenV1(in, kReadLease, &r));
+  *l = ReadLeaseRecord{};
+  l->expires_ms = r.I64();
   return Done(r);
 }
 

@@ -81,6 +81,19 @@ struct PartRecord {
   std::string checksum;  // base64
 };
 
+// A deferred free (key g/..., see keys.h): the segments of an object version that a metadata
+// change left unreferenced, to be freed from due_ms on (record version 1).
+struct GarbageRecord {
+  int64_t due_ms = 0;
+  std::vector<Segment> segments;
+};
+
+// A long read's lease on an object version's shards (key r/..., see keys.h): the deferred free
+// waits while one has not expired (record version 1).
+struct ReadLeaseRecord {
+  int64_t expires_ms = 0;
+};
+
 std::string Encode(const BucketRecord& r);
 std::string Encode(const ObjectRecord& r);
 std::string Encode(const UploadRecord& r);
@@ -89,5 +102,9 @@ Status Decode(std::string_view in, BucketRecord* r);
 Status Decode(std::string_view in, ObjectRecord* r);
 Status Decode(std::string_view in, UploadRecord* r);
 Status Decode(std::string_view in, PartRecord* r);
+std::string Encode(const GarbageRecord& r);
+std::string Encode(const ReadLeaseRecord& r);
+Status Decode(std::string_view in, GarbageRecord* r);
+Status Decode(std::string_view in, ReadLeaseRecord* r);
 
 }  // namespace cairn

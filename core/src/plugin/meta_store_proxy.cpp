@@ -45,7 +45,16 @@ Status MetaStoreProxy::Commit(const Txn& txn) {
   }
   cairn_kv_txn t{conds.data(), conds.size(), ops.data(), ops.size()};
   cairn_error err{};
-  return Status::FromError(vt_.commit(instance_->get(), &t, &err), err);
+  Status st = Status::FromError(vt_.commit(instance_->get(), &t, &err), err);
+  // An engine built before ABI 1.3 cannot report an unknown outcome: it said "unavailable" or
+  // "I/O error" for a timeout after sending too. Such failures may have been applied.
+  const uint32_t minor = instance_->plugin().info->abi_minor;
+  if (minor < 3 && (st.code() == CAIRN_UNAVAILABLE || st.code() == CAIRN_IO_ERROR ||
+                    st.code() == CAIRN_INTERNAL)) {
+    return Status::OutcomeUnknown(st.ToString() + " (an engine of ABI 1." +
+                                  std::to_string(minor) + " cannot tell whether it was applied)");
+  }
+  return st;
 }
 
 }  // namespace cairn

@@ -126,7 +126,8 @@ S3Outcome CreateMultipartUpload(S3Request& req) {
 namespace {
 
 // Publishes a part (re-uploading a number replaces it and frees the replaced part's shards).
-// On failure the new part's shards are freed.
+// On a definite failure the new part's shards are freed; when the commit's outcome is unknown
+// they stay (the scrubber's orphan collection removes them if the part was not published).
 S3Outcome StorePart(S3Request& req, const PartRecord& part, bool degraded) {
   const std::string id = req.Query("uploadId");
   const std::string part_key = keys::Part(id, part.number);
@@ -152,10 +153,13 @@ S3Outcome StorePart(S3Request& req, const PartRecord& part, bool degraded) {
       }
       continue;
     }
+    if (st.IsOutcomeUnknown()) return ToS3(st);  // the part may be published: keep its shards
     if (!st.ok()) {
       req.svc.data.Delete(part.segment);
       return ToS3(st);
     }
+    // At once, not deferred: nothing reads the shards of an upload's parts before it is
+    // completed (GET and copies read objects; Complete reads part records only).
     PartRecord old;
     if (had_old && Decode(old_raw, &old).ok()) req.svc.data.Delete(old.segment);
     return std::nullopt;
@@ -364,6 +368,8 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
     }
     txn.Put(object_key, Encode(rec));
     txn.Delete(keys::Upload(req.bucket, req.key, id));
+    ObjectRecord old;
+    if (had_old && Decode(old_raw, &old).ok()) FreeReplaced(req.svc, txn, old);
     st = req.svc.meta.Commit(txn);
     if (st.IsConflict()) {
       if (!LoadUpload(req).ok()) return S3Error::Of("NoSuchUpload");
@@ -376,15 +382,12 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
     // shards instead), then the part keys go.
     MoveRepairEntries(req.svc, rec.segments, object_key);
     DeletePartKeys(req.svc, rows);
-    // Free what the object no longer references: unused parts and the replaced object.
+    // Parts left out of the object go at once (no GET can read them); the replaced object is
+    // the deferred free's, scheduled in the commit.
     for (const auto& [n, p] : parts) {
       bool used = false;
       for (const auto& w : wanted) used |= w.first == n;
       if (!used) req.svc.data.Delete(p.segment);
-    }
-    ObjectRecord old;
-    if (had_old && Decode(old_raw, &old).ok()) {
-      for (const auto& s : old.segments) req.svc.data.Delete(s);
     }
     std::string xml =
         std::string("<CompleteMultipartUploadResult xmlns=\"") + kS3Namespace + "\">";

@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "durability/deferred_free.h"
 #include "meta/keys.h"
 #include "s3/xml.h"
 #include "util/clock.h"
@@ -117,6 +118,11 @@ S3Outcome ValidateTags(const Pairs& tags) {
   return std::nullopt;
 }
 
+void FreeReplaced(const Services& svc, Txn& txn, const ObjectRecord& replaced) {
+  DeferredFree::Schedule(txn, replaced.segments,
+                         NowMillis() + svc.config.storage.free_delay_seconds * 1000);
+}
+
 S3Outcome PublishObject(Services& svc, const std::string& bucket, const std::string& key,
                         const ObjectRecord& record, const std::vector<std::string>& repair) {
   const std::string object_key = keys::Object(bucket, key);
@@ -143,18 +149,19 @@ S3Outcome PublishObject(Services& svc, const std::string& bucket, const std::str
     }
     txn.Put(object_key, value);
     for (const auto& id : repair) txn.Put(keys::Repair(id), object_key);
+    ObjectRecord old;
+    if (had_old && Decode(old_raw, &old).ok()) FreeReplaced(svc, txn, old);
     st = svc.meta.Commit(txn);
     if (st.IsConflict()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 10 ? 1 : 10));
       continue;
     }
-    if (!st.ok()) return abandon(ToS3(st));
-    if (had_old) {
-      ObjectRecord old;
-      if (Decode(old_raw, &old).ok()) {
-        for (const auto& s : old.segments) svc.data.Delete(s);
-      }
+    if (st.IsOutcomeUnknown()) {
+      LogWarn("s3", "publishing " + bucket + "/" + key + ": " + st.ToString() +
+                        "; its shards stay (the scrubber removes them if nothing refers to them)");
+      return ToS3(st);
     }
+    if (!st.ok()) return abandon(ToS3(st));
     return std::nullopt;
   }
   return abandon(S3Error::Of("SlowDown", "too many concurrent writes to this key"));
@@ -283,6 +290,7 @@ Status AbortUpload(Services& svc, const std::string& upload_key, const std::stri
   txn.Delete(upload_key);
   CAIRN_RETURN_IF_ERROR(svc.meta.Commit(txn));
   DeletePartKeys(svc, parts);
+  // At once, not deferred: nothing reads the parts of an upload in progress.
   for (const auto& kv : parts) {
     PartRecord p;
     if (Decode(kv.value, &p).ok()) svc.data.Delete(p.segment);

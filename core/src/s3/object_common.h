@@ -33,12 +33,20 @@ Result<Pairs> ParseTagQuery(const std::string& text);
 S3Outcome ValidateTags(const Pairs& tags);
 
 // Publishes `record` as the current object in one metadata transaction that also requires the
-// bucket to be unchanged, then deletes the shards of the object it replaced. On failure the
-// new record's shards are deleted (nothing references them).
+// bucket to be unchanged and schedules the deferred free of the object it replaced (see
+// FreeReplaced). On a definite failure the new record's shards are deleted (nothing references
+// them); when the commit's outcome is unknown they are kept, since the record may have been
+// published: the scrubber's orphan collection removes them if it was not.
 // `repair` lists the data ids of segments written without every shard: they enter the repair
 // queue in the same transaction.
 S3Outcome PublishObject(Services& svc, const std::string& bucket, const std::string& key,
                         const ObjectRecord& record, const std::vector<std::string>& repair = {});
+
+// Adds to `txn` -- the transaction that replaces or deletes the object version `replaced` --
+// the deferred free of its shards (durability/deferred_free.h): they are removed
+// storage.free_delay_seconds from now, when no GET that loaded the old record can still be
+// reading them (longer GETs hold them with read leases). Nothing for an inline object.
+void FreeReplaced(const Services& svc, Txn& txn, const ObjectRecord& replaced);
 
 // ETag, Last-Modified, Content-Type and the stored headers, tagging count, storage class.
 void SetObjectHeaders(S3Request& req, const ObjectRecord& o);

@@ -18,14 +18,12 @@ Status DeleteKey(Services& svc, const std::string& bucket, const std::string& ke
     Txn txn;
     txn.Require(object_key, TxnCondition::kValueEquals, raw);
     txn.Delete(object_key);
+    // Its shards go later: a GET that loaded the record may still be reading them.
+    ObjectRecord old;
+    if (Decode(raw, &old).ok()) FreeReplaced(svc, txn, old);
     st = svc.meta.Commit(txn);
     if (st.IsConflict()) continue;
-    CAIRN_RETURN_IF_ERROR(st);
-    ObjectRecord old;
-    if (Decode(raw, &old).ok()) {
-      for (const auto& s : old.segments) svc.data.Delete(s);
-    }
-    return Status::Ok();
+    return st;
   }
   return Status::S3(CAIRN_UNAVAILABLE, "SlowDown", "too many concurrent writes to this key");
 }

@@ -80,6 +80,7 @@ S3Error S3Error::FromStatus(const Status& status) {
     case CAIRN_ACCESS_DENIED: return Of("AccessDenied", status.message());
     case CAIRN_INVALID_ARGUMENT: return Of("InvalidArgument", status.message());
     case CAIRN_UNAVAILABLE:
+    case CAIRN_OUTCOME_UNKNOWN:  // retrying a PUT or DELETE is safe; S3 clients do
     case CAIRN_NO_SPACE: return Of("ServiceUnavailable", status.message());
     default: return Of("InternalError");  // never leak internal details to clients
   }

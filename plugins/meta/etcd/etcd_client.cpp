@@ -86,8 +86,9 @@ Result<Poco::JSON::Object::Ptr> EtcdClient::Call(std::string_view path, const st
           // Whatever happens next, start elsewhere: this member just failed us.
           preferred_.store((index + 1) % n, std::memory_order_relaxed);
           if (effect == Effect::kWrite) {
-            return Status::Unavailable("etcd: outcome unknown, the write may have been applied: " +
-                                       attempt.status.message());
+            return Status::OutcomeUnknown(
+                "etcd: outcome unknown, the write may have been applied: " +
+                attempt.status.message());
           }
           break;
         case Outcome::kNotApplied:

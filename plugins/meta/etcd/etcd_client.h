@@ -5,8 +5,9 @@
 // not applied (the connection could not be made or the body not sent, or etcd refused it before
 // proposing it, e.g. "no leader"). A write that failed after it was sent (a timeout, a dropped
 // connection, etcd's own proposal timeout) may have been applied: it is reported as
-// CAIRN_UNAVAILABLE with "outcome unknown", never retried blindly and never reported as
-// success. Reads are idempotent and are retried on any transient failure.
+// CAIRN_OUTCOME_UNKNOWN ("outcome unknown"), never retried blindly and never reported as
+// success. Writes that certainly were not applied fail with CAIRN_UNAVAILABLE. Reads are
+// idempotent and are retried on any transient failure.
 //
 // Every request carries the gRPC metadata "hasleader: true", so that a member cut off from the
 // leader answers "no leader" at once instead of holding the request until its own timeout.

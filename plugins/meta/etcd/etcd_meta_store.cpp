@@ -166,7 +166,8 @@ Status EtcdMetaStore::Commit(const Txn& txn) {
     return Status::Conflict("a transaction condition did not hold");
   } catch (const Poco::Exception& e) {
     // etcd answered, but not in a form we can read: we cannot claim either outcome.
-    return Status::Unavailable("etcd: outcome unknown, unreadable txn answer: " + e.displayText());
+    return Status::OutcomeUnknown("etcd: outcome unknown, unreadable txn answer: " +
+                                  e.displayText());
   }
 }
 

@@ -240,10 +240,20 @@ void SqliteMetaStore::CommitGroupLocked(std::vector<Pending*>& group) {
       if (!st.ok()) break;
     }
   }
-  if (st.ok()) st = StepDone(commit_, "commit");
+  bool committing = false;
+  if (st.ok()) {
+    committing = true;
+    st = StepDone(commit_, "commit");
+  }
   if (!st.ok()) {
-    // Nothing of the group is durable: every member fails with the cause.
     if (!sqlite3_get_autocommit(db_.get())) StepDone(rollback_, "rollback");
+    // Before COMMIT nothing of the group was written. A failed COMMIT (an fsync error, say)
+    // may have left the group's commit frame in the WAL, to be replayed at the next open: its
+    // outcome is unknown, and callers must not act as if it certainly failed.
+    if (committing) {
+      st = Status::OutcomeUnknown("sqlite: the commit failed and may still be durable: " +
+                                  st.ToString());
+    }
     for (Pending* p : group) p->status = st;
   }
 }

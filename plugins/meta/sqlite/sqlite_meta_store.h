@@ -12,7 +12,8 @@
 // Group commit: concurrent Commit calls share one SQLite transaction and so one fsync. The
 // first caller becomes the leader and applies every queued transaction in arrival order, each
 // inside its own SAVEPOINT (a failed condition rolls back only that one), then commits them
-// together; nobody is told OK before that commit is durable.
+// together; nobody is told OK before that commit is durable. A failed COMMIT fails the whole
+// group with OutcomeUnknown (the WAL may hold it); failures before it fail definitely.
 #pragma once
 
 #include <sqlite3.h>

@@ -86,6 +86,9 @@ TEST(ConfigErrorsTest, OutOfRangeIntegers) {
             "cairn.toml:2:14: storage.chunk_size: must be between 1048576 and 1073741824");
   EXPECT_EQ(Error("[storage]\nchunk_size = -9223372036854775808\n"),
             "cairn.toml:2:14: storage.chunk_size: must be between 1048576 and 1073741824");
+  // 0 would free replaced data under the GETs still reading it.
+  EXPECT_EQ(Error("[storage]\nfree_delay_seconds = 0\n"),
+            "cairn.toml:2:22: storage.free_delay_seconds: must be between 1 and 1073741824");
 }
 
 TEST(ConfigErrorsTest, RefusesAChunkSmallerThanOneStripe) {

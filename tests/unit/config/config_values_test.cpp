@@ -38,6 +38,7 @@ TEST(ConfigValuesTest, EmptyFileGivesTheDefaults) {
   EXPECT_EQ(c.storage.block_size, 1 << 20);
   EXPECT_EQ(c.storage.chunk_size, 64ll << 20);
   EXPECT_EQ(c.storage.placement_policy, storage.placement_policy);
+  EXPECT_EQ(c.storage.free_delay_seconds, 900);
   EXPECT_EQ(c.meta_engine, "sqlite");
   EXPECT_EQ(c.transport_engine, "local");
   EXPECT_EQ(c.auth_engine, "sigv4");
@@ -62,6 +63,7 @@ parity_shards = 0
 block_size = 4096
 chunk_size = 1048576
 placement_policy = "policies/zoned.lua"
+free_delay_seconds = 2
 
 [meta]
 engine = "etcd"
@@ -83,6 +85,7 @@ engine = "none"
   EXPECT_EQ(c.storage.block_size, 4096);
   EXPECT_EQ(c.storage.chunk_size, 1 << 20);
   EXPECT_EQ(c.storage.placement_policy, "policies/zoned.lua");
+  EXPECT_EQ(c.storage.free_delay_seconds, 2);
   EXPECT_EQ(c.meta_engine, "etcd");
   EXPECT_EQ(c.transport_engine, "http");
   EXPECT_EQ(c.auth_engine, "none");

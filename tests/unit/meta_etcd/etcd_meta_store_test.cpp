@@ -198,7 +198,7 @@ TEST_F(EtcdMetaStoreTest, CommitWithoutAnAnswerIsOutcomeUnknownNotRetried) {
   auto store = OpenBehind(fake, endpoint_, prefix_);
   ASSERT_NE(store, nullptr);
   Status st = store->Commit(Txn().Put("k", "v"));
-  EXPECT_EQ(st.code(), CAIRN_UNAVAILABLE) << st.ToString();
+  EXPECT_EQ(st.code(), CAIRN_OUTCOME_UNKNOWN) << st.ToString();
   EXPECT_NE(st.message().find("outcome unknown"), std::string::npos) << st.ToString();
   EXPECT_EQ(fake.kv_requests(), 1);
   std::string value;
@@ -211,7 +211,7 @@ TEST_F(EtcdMetaStoreTest, EtcdProposalTimeoutIsOutcomeUnknown) {
   auto store = OpenBehind(fake, endpoint_, prefix_);
   ASSERT_NE(store, nullptr);
   Status st = store->Commit(Txn().Put("k", "v"));
-  EXPECT_EQ(st.code(), CAIRN_UNAVAILABLE) << st.ToString();
+  EXPECT_EQ(st.code(), CAIRN_OUTCOME_UNKNOWN) << st.ToString();
   EXPECT_NE(st.message().find("outcome unknown"), std::string::npos) << st.ToString();
   std::string value;
   EXPECT_TRUE(store->Get("k", &value).IsNotFound());

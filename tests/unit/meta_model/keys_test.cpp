@@ -196,5 +196,34 @@ TEST(KeysTest, PrefixEndBoundsEveryKeyOfItsPrefix) {
   }
 }
 
+TEST(KeysTest, DeferredFreesOrderByDueTimeAndNameTheirDataId) {
+  const std::string id = "0123456789abcdef0123456789abcdef";
+  EXPECT_EQ(keys::Garbage(0x1234, id), "g/0000000000001234/" + id);
+  EXPECT_EQ(keys::GarbageDataId(keys::Garbage(0x1234, id)), id);
+  EXPECT_EQ(keys::GarbageDataId("g/short/x"), "");
+  EXPECT_EQ(keys::GarbageDataId("o/b/k"), "");
+  // Due by `now` is exactly [g/, GarbageDueEnd(now)), whatever the data ids.
+  const int64_t now = 1'800'000'000'000;
+  for (int64_t due : {int64_t{0}, now - 1000, now - 1, now}) {
+    EXPECT_TRUE(InRange(keys::Garbage(due, "ff" + id), "g/", keys::GarbageDueEnd(now))) << due;
+  }
+  for (int64_t due : {now + 1, now + 1000, int64_t{1} << 50}) {
+    EXPECT_FALSE(InRange(keys::Garbage(due, "00" + id), "g/", keys::GarbageDueEnd(now))) << due;
+    EXPECT_TRUE(InRange(keys::Garbage(due, "00" + id), "g/", keys::PrefixEnd("g/"))) << due;
+  }
+}
+
+TEST(KeysTest, ReadLeasesOfAVersionAreOneRange) {
+  const std::string id = "0123456789abcdef0123456789abcdef";
+  const std::string lease = keys::ReadLease(id, "r1");
+  EXPECT_EQ(lease, "r/" + id + "/r1");
+  EXPECT_EQ(keys::ReadLeaseDataId(lease), id);
+  EXPECT_EQ(keys::ReadLeaseDataId("r/noslash"), "");
+  const std::string prefix = keys::ReadLeasePrefix(id);
+  EXPECT_TRUE(InRange(lease, prefix, keys::PrefixEnd(prefix)));
+  // A data id that extends another one is not in its range.
+  EXPECT_FALSE(InRange(keys::ReadLease(id + "0", "r1"), prefix, keys::PrefixEnd(prefix)));
+}
+
 }  // namespace
 }  // namespace cairn

@@ -213,5 +213,32 @@ TEST(RecordsTest, RefusesEmptyAndTinyInput) {
   ExpectRefused<PartRecord>("P", "type only");
 }
 
+TEST(RecordsTest, DeferredFreeAndReadLeaseRoundTrip) {
+  GarbageRecord g;
+  g.due_ms = 1'800'000'000'123;
+  g.segments = FullObject().segments;
+  ASSERT_FALSE(g.segments.empty());
+  GarbageRecord got;
+  ASSERT_TRUE(Decode(Encode(g), &got).ok());
+  EXPECT_EQ(got.due_ms, g.due_ms);
+  ASSERT_EQ(got.segments.size(), g.segments.size());
+  for (size_t i = 0; i < g.segments.size(); ++i) {
+    ExpectSame(got.segments[i], g.segments[i], "segment " + std::to_string(i));
+  }
+  EXPECT_EQ(Encode(got), Encode(g));
+  ReadLeaseRecord lease{1'800'000'000'456};
+  ReadLeaseRecord lease_got;
+  ASSERT_TRUE(Decode(Encode(lease), &lease_got).ok());
+  EXPECT_EQ(lease_got.expires_ms, lease.expires_ms);
+  // Each has only version 1, and neither decodes as the other.
+  std::string v2 = Encode(lease);
+  v2[1] = 2;
+  EXPECT_EQ(Decode(v2, &lease_got).code(), CAIRN_CORRUPTION);
+  EXPECT_EQ(Decode(Encode(lease), &got).code(), CAIRN_CORRUPTION);
+  std::string truncated = Encode(g);
+  truncated.pop_back();
+  EXPECT_EQ(Decode(truncated, &got).code(), CAIRN_CORRUPTION);
+}
+
 }  // namespace
 }  // namespace cairn
