@@ -198,5 +198,67 @@ TEST_F(AdminCommands, ARefusedClusterChangeFailsWithTheServersReason) {
   EXPECT_EQ(out_.str(), "");
 }
 
+TEST_F(AdminCommands, AddNodeWithoutSchemeOrWeight) {
+  api_.Script("POST /_cairn/admin/cluster/add", {Reply(200, R"({"name": "n1"})")});
+  api_.Script("GET /_cairn/admin/cluster", {Reply(200, kClusterJson)});
+  EXPECT_EQ(Run({"cluster", "add-node", "h:1"}), kExitOk);
+  EXPECT_EQ(api_.sent, (std::vector<std::string>{
+                           "POST /_cairn/admin/cluster/add?url=http%3A%2F%2Fh%3A1",
+                           "GET /_cairn/admin/cluster"}));
+  EXPECT_EQ(out_.str().rfind("added node at http://h:1\nNODE ", 0), 0u) << out_.str();
+  EXPECT_EQ(err_.str(), "");
+}
+
+TEST_F(AdminCommands, ARefusedAddNodeExitsTwoWithTheReasonAndShowsNothing) {
+  static_assert(kExitError == 2, "usage errors and refused requests exit 2 (see AdminUsage)");
+  api_.Script("POST /_cairn/admin/cluster/add",
+              {Reply(409, R"({"error": "node n1 (http://h:1) is already in the cluster"})")});
+  EXPECT_EQ(Run({"cluster", "add-node", "http://h:1", "--weight", "2"}), 2);
+  EXPECT_EQ(api_.sent, std::vector<std::string>{
+                           "POST /_cairn/admin/cluster/add?url=http%3A%2F%2Fh%3A1&weight=2"});
+  EXPECT_EQ(err_.str(), "cairn admin: node n1 (http://h:1) is already in the cluster\n");
+  EXPECT_EQ(out_.str(), "");
+}
+
+TEST_F(AdminCommands, AnUnreachableNodeOrABadStatusReplyExitsTwo) {
+  api_.Script("POST /_cairn/admin/cluster/add",
+              {Reply(503, R"({"error": "node http://h:1 did not answer"})")});
+  EXPECT_EQ(Run({"cluster", "add-node", "h:1"}), kExitError);
+  EXPECT_EQ(err_.str(), "cairn admin: node http://h:1 did not answer\n");
+
+  // The change went through but the status that follows is not readable.
+  err_.str("");
+  out_.str("");
+  api_.Script("POST /_cairn/admin/cluster/drain", {Reply(200, R"({"name": "n1"})")});
+  api_.Script("GET /_cairn/admin/cluster", {Reply(200, R"({"clustered": true})")});
+  EXPECT_EQ(Run({"cluster", "drain-node", "n1"}), kExitError);
+  EXPECT_EQ(out_.str().rfind("draining node n1", 0), 0u) << out_.str();
+  EXPECT_NE(err_.str().find("malformed reply"), std::string::npos) << err_.str();
+}
+
+TEST_F(AdminCommands, EachClusterChangeSendsItsTarget) {
+  api_.Script("POST /_cairn/admin/cluster/", {Reply(200, "{}")});
+  api_.Script("GET /_cairn/admin/cluster", {Reply(200, kClusterJson)});
+  EXPECT_EQ(Run({"cluster", "drain-node", "node a"}), kExitOk);
+  EXPECT_EQ(Run({"cluster", "undrain-node", "n1"}), kExitOk);
+  EXPECT_EQ(Run({"cluster", "set-weight", "n1", "0.5"}), kExitOk);
+  EXPECT_EQ(Run({"cluster", "remove-node", "n1", "--force"}), kExitOk);
+  EXPECT_EQ(Run({"cluster", "remove-node", "n1"}), kExitOk);
+  EXPECT_EQ(Run({"cluster", "status"}), kExitOk);
+  EXPECT_EQ(api_.sent, (std::vector<std::string>{
+                           "POST /_cairn/admin/cluster/drain?node=node%20a",
+                           "GET /_cairn/admin/cluster",
+                           "POST /_cairn/admin/cluster/undrain?node=n1",
+                           "GET /_cairn/admin/cluster",
+                           "POST /_cairn/admin/cluster/weight?node=n1&weight=0.5",
+                           "GET /_cairn/admin/cluster",
+                           "POST /_cairn/admin/cluster/remove?node=n1&force=true",
+                           "GET /_cairn/admin/cluster",
+                           "POST /_cairn/admin/cluster/remove?node=n1",
+                           "GET /_cairn/admin/cluster",
+                           "GET /_cairn/admin/cluster"}));
+  EXPECT_EQ(err_.str(), "");
+}
+
 }  // namespace
 }  // namespace cairn::admin_cli

@@ -161,5 +161,44 @@ TEST(AdminFormat, ClusterRebalanceStates) {
   EXPECT_EQ(last(), "local drives only: no cluster map (transport local)");
 }
 
+TEST(AdminFormat, ClusterTableUnreachableAndDownNodes) {
+  ClusterStatus s;
+  s.clustered = true;
+  ClusterNode gone{"node-c0", "http://10.0.0.3:9100", "", 2.5, "active", {}};
+  ClusterNode down{"node-d0", "http://10.0.0.4:9100", "zone-d", 1, "draining", {}};
+  down.drives = {{"d9", "node-d0", "zone-d", "", false, 0, 0}};
+  s.nodes = {gone, down};
+  s.rebalance.state = "idle";  // what the server says before the first pass
+  EXPECT_EQ(ClusterTable(s),
+            "NODE     ZONE    STATE     HEALTH       DRIVES  WEIGHT  USED / TOTAL  URL\n"
+            "node-c0  -       active    UNREACHABLE  0/0     2.5     0 B / 0 B     "
+            "http://10.0.0.3:9100\n"
+            "node-d0  zone-d  draining  DOWN         0/1     1       0 B / 0 B     "
+            "http://10.0.0.4:9100\n"
+            "2 nodes in 2 zones, 0 of 1 drives healthy\n"
+            "rebalance: no pass has run yet\n");
+}
+
+TEST(AdminFormat, ClusterTableIdleWithDetailAndOneNode) {
+  ClusterStatus s;
+  s.clustered = true;
+  ClusterNode a{"node-a0", "http://10.0.0.1:9100", "zone-a", 1, "active", {}};
+  a.drives = {{"d1", "node-a0", "zone-a", "", true, 1LL << 30, 1LL << 30}};
+  s.nodes = {a};
+  s.rebalance.state = "idle";
+  s.rebalance.started_ms = 10;
+  s.rebalance.finished_ms = 20;
+  s.rebalance.shards_misplaced = 2;
+  s.rebalance.shards_moved = 1;
+  s.rebalance.errors = 1;
+  s.rebalance.detail = "d7: I/O error";
+  const std::string t = ClusterTable(s);
+  EXPECT_NE(t.find("1 node in 1 zone, 1 of 1 drives healthy\n"), std::string::npos) << t;
+  EXPECT_NE(t.find("rebalance: idle; last pass 1 of 2 misplaced shards moved (0 B), 1 error; "
+                   "d7: I/O error\n"),
+            std::string::npos)
+      << t;
+}
+
 }  // namespace
 }  // namespace cairn::admin_cli

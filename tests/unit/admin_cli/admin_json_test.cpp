@@ -2,6 +2,10 @@
 
 #include <gtest/gtest.h>
 
+#include <string>
+
+#include "cluster/rebalancer.h"
+
 namespace cairn::admin_cli {
 namespace {
 
@@ -100,6 +104,92 @@ TEST(AdminJson, ClusterStatus) {
   EXPECT_EQ(s->rebalance.bytes_moved, 3000);
   EXPECT_FALSE(ParseClusterStatus(R"({"clustered": true})").ok());
   EXPECT_FALSE(ParseClusterStatus(R"({"nodes": [1]})").ok());
+}
+
+// The reply exactly as the server writes it (cluster_admin.cpp NodeJson, rebalancer ToJson):
+// no spaces, every field, including ones the CLI does not show.
+TEST(AdminJson, ClusterStatusAsTheServerWritesIt) {
+  RebalanceProgress p;
+  p.state = "idle";
+  p.detail = "";
+  p.gateway = "gateway-12-abc";
+  p.expires_ms = 1700000009000;
+  p.records_total = 7;
+  p.records_checked = 7;
+  p.shards_misplaced = 4;
+  p.shards_moved = 3;
+  p.bytes_moved = 12582912;
+  p.errors = 1;
+  p.started_ms = 1700000000000;
+  p.finished_ms = 1700000008000;
+  const std::string json =
+      R"({"clustered":true,"nodes":[)"
+      R"({"name":"node-a0","url":"http://10.0.0.1:9100","zone":"zone-a","weight":1,)"
+      R"("state":"active","drives":[{"id":"a0-d0","healthy":true,"total_bytes":1000,)"
+      R"("free_bytes":600},{"id":"a0-d1","healthy":false,"total_bytes":0,"free_bytes":0}]},)"
+      R"({"name":"node-b0","url":"http://10.0.0.2:9100","zone":"zone-b","weight":0.5,)"
+      R"("state":"draining","drives":[]}],"rebalance":)" +
+      ToJson(p) + "}";
+  auto s = ParseClusterStatus(json);
+  ASSERT_TRUE(s.ok()) << s.status().ToString() << "\n" << json;
+  EXPECT_TRUE(s->clustered);
+  ASSERT_EQ(s->nodes.size(), 2u);
+  const ClusterNode& a = s->nodes[0];
+  EXPECT_EQ(a.name, "node-a0");
+  EXPECT_EQ(a.url, "http://10.0.0.1:9100");
+  EXPECT_EQ(a.zone, "zone-a");
+  EXPECT_DOUBLE_EQ(a.weight, 1.0);
+  EXPECT_EQ(a.state, "active");
+  ASSERT_EQ(a.drives.size(), 2u);
+  EXPECT_EQ(a.drives[0].id, "a0-d0");
+  EXPECT_EQ(a.drives[0].zone, "zone-a") << "drives take their node's zone";
+  EXPECT_TRUE(a.drives[0].healthy);
+  EXPECT_EQ(a.drives[0].total_bytes, 1000);
+  EXPECT_EQ(a.drives[0].free_bytes, 600);
+  EXPECT_FALSE(a.drives[1].healthy);
+  const ClusterNode& b = s->nodes[1];
+  EXPECT_DOUBLE_EQ(b.weight, 0.5);
+  EXPECT_EQ(b.state, "draining");
+  EXPECT_TRUE(b.drives.empty());
+  const RebalanceStatus& r = s->rebalance;
+  EXPECT_EQ(r.state, "idle");
+  EXPECT_EQ(r.gateway, "gateway-12-abc");
+  EXPECT_EQ(r.records_total, 7);
+  EXPECT_EQ(r.shards_misplaced, 4);
+  EXPECT_EQ(r.shards_moved, 3);
+  EXPECT_EQ(r.bytes_moved, 12582912);
+  EXPECT_EQ(r.errors, 1);
+  EXPECT_EQ(r.started_ms, 1700000000000);
+  EXPECT_EQ(r.finished_ms, 1700000008000);
+}
+
+TEST(AdminJson, ClusterStatusOfLocalDrivesAndWrongTypes) {
+  // Local drives: no map, no URL, and (before any pass) no rebalance member at all.
+  auto local = ParseClusterStatus(
+      R"({"clustered":false,"nodes":[{"name":"host1","url":"","zone":"","weight":1,)"
+      R"("state":"active","drives":[{"id":"d","healthy":true,"total_bytes":1,"free_bytes":1}]}]})");
+  ASSERT_TRUE(local.ok()) << local.status().ToString();
+  EXPECT_FALSE(local->clustered);
+  EXPECT_EQ(local->nodes[0].url, "");
+  EXPECT_EQ(local->rebalance.state, "");
+  EXPECT_EQ(local->rebalance.started_ms, 0);
+
+  auto bad = [](const std::string& json) {
+    auto s = ParseClusterStatus(json);
+    EXPECT_FALSE(s.ok()) << json;
+    if (!s.ok()) {
+      EXPECT_NE(s.status().message().find("malformed reply"), std::string::npos);
+    }
+  };
+  bad("not json");
+  bad("[]");
+  bad(R"({"nodes":{}})");
+  bad(R"({"clustered":"yes","nodes":[]})");
+  bad(R"({"nodes":[{"name":"n","weight":"heavy"}]})");
+  bad(R"({"nodes":[{"name":"n","drives":[1]}]})");
+  bad(R"({"nodes":[{"name":"n","drives":[{"id":"d","healthy":"yes"}]}]})");
+  bad(R"({"nodes":[{"name":"n","drives":[{"id":"d","total_bytes":"1"}]}]})");
+  bad(R"({"nodes":[],"rebalance":{"records_total":"many"}})");
 }
 
 }  // namespace

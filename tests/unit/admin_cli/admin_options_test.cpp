@@ -149,5 +149,42 @@ TEST(AdminOptions, ClusterMistakes) {
   EXPECT_NE(message({"cluster", "status", "extra"}).find("unexpected argument"), std::string::npos);
 }
 
+TEST(AdminOptions, ClusterFlagsAndUrls) {
+  auto add = ParseAdminArgs({"cluster", "add-node", "--weight=2.5", "https://n5:9100"}, Env());
+  ASSERT_TRUE(add.ok()) << add.status().ToString();
+  EXPECT_EQ(add->node_url, "https://n5:9100") << "a scheme given is kept";
+  EXPECT_EQ(add->weight, "2.5");
+  auto plain = ParseAdminArgs({"cluster", "add-node", "n5:9100"}, Env());
+  ASSERT_TRUE(plain.ok());
+  EXPECT_EQ(plain->weight, "") << "no --weight: the server's default";
+  auto remove = ParseAdminArgs({"cluster", "remove-node", "node-b2"}, Env());
+  ASSERT_TRUE(remove.ok());
+  EXPECT_EQ(remove->node, "node-b2");
+  EXPECT_FALSE(remove->force);
+  auto forced = ParseAdminArgs({"--force", "cluster", "remove-node", "node-b2"}, Env());
+  ASSERT_TRUE(forced.ok()) << "flags may come first";
+  EXPECT_TRUE(forced->force);
+}
+
+TEST(AdminOptions, MoreClusterMistakes) {
+  auto message = [](std::vector<std::string> args) {
+    auto o = ParseAdminArgs(args, Env());
+    EXPECT_FALSE(o.ok());
+    return o.ok() ? std::string() : o.status().message();
+  };
+  EXPECT_NE(message({"cluster", "remove-node"}).find("name"), std::string::npos);
+  EXPECT_NE(message({"cluster", "add-node", ""}).find("URL"), std::string::npos);
+  EXPECT_NE(message({"cluster", "add-node", "h:1", "--weight"}).find("--weight needs a value"),
+            std::string::npos);
+  EXPECT_NE(message({"cluster", "add-node", "h:1", "--force"}).find("--force"), std::string::npos);
+  EXPECT_NE(message({"cluster", "remove-node", "n", "--weight", "2"}).find("--weight"),
+            std::string::npos);
+  EXPECT_NE(message({"cluster", "add-node", "h:1", "h:2"}).find("unexpected argument 'h:2'"),
+            std::string::npos);
+  EXPECT_NE(message({"cluster", "drain-node", "a", "b"}).find("unexpected argument 'b'"),
+            std::string::npos);
+  EXPECT_NE(message({"cluster", "status", "--now"}).find("--now"), std::string::npos);
+}
+
 }  // namespace
 }  // namespace cairn::admin_cli
