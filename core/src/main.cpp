@@ -12,6 +12,7 @@
 #include "bench/bench_main.h"
 #include "node/node_main.h"
 #include "server/node_assembly.h"
+#include "util/crash_report.h"
 #include "util/log.h"
 #include "util/process_env.h"
 
@@ -88,6 +89,7 @@ int Serve(int argc, char** argv) {
 }  // namespace
 
 int main(int argc, char** argv) {
+  cairn::InstallCrashReports();
   if (argc < 2) return Usage();
   std::string cmd = argv[1];
   if (cmd == "serve") return Serve(argc, argv);

@@ -46,10 +46,10 @@ S3Outcome StartScrub(S3Request& req, const std::string& bucket, const std::strin
 }  // namespace
 
 void SendAdminJson(S3Request& req, int status, const std::string& body) {
-  req.response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-  req.response.setContentType("application/json");
-  req.response.setContentLength64(body.size());
-  req.response.send() << body;
+  req.response.SetStatus(status);
+  req.response.Set("Content-Type", "application/json");
+  req.response.SetContentLength(body.size());
+  req.response.Send() << body;
 }
 
 S3Outcome HandleAdmin(S3Request& req) {

@@ -153,7 +153,12 @@ Status Validate(Config& c) {
            {"virtual_host_domains", StringArray(c, &s.virtual_host_domains)},
            {"plugin_dirs", StringArray(c, &s.plugin_dirs)},
            {"max_threads", Int(c, &s.max_threads, 2, 4096)},
-           {"max_queued", Int(c, &s.max_queued, 1, 1 << 20)}}));
+           {"max_queued", Int(c, &s.max_queued, 1, 1 << 20)},
+           {"max_connections", Int(c, &s.max_connections, 16, 1 << 24)},
+           {"max_connections_per_client", Int(c, &s.max_connections_per_client, 1, 1 << 24)},
+           {"header_timeout_seconds", Int(c, &s.header_timeout_seconds, 1, 3600)},
+           {"idle_timeout_seconds", Int(c, &s.idle_timeout_seconds, 1, 3600)},
+           {"body_timeout_seconds", Int(c, &s.body_timeout_seconds, 1, 3600)}}));
     } else if (key == "storage") {
       CAIRN_RETURN_IF_ERROR(ReadTable(
           c, *t, "storage.",
@@ -165,6 +170,7 @@ Status Validate(Config& c) {
            {"placement_policy", String(c, &st.placement_policy)},
            {"write_quorum", Int(c, &st.write_quorum, 0, 96)},
            {"inline_max_bytes", Int(c, &st.inline_max_bytes, 0, 1 << 20)},
+           {"max_put_bytes", Int(c, &st.max_put_bytes, 1 << 20, 5ll << 30)},
            {"scrub_interval_seconds", Int(c, &st.scrub_interval_seconds, 0, 1ll << 40)},
            {"scrub_bytes_per_second", Int(c, &st.scrub_bytes_per_second, 0, 1ll << 40)},
            {"orphan_grace_seconds", Int(c, &st.orphan_grace_seconds, 0, 1ll << 40)},

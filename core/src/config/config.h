@@ -23,8 +23,14 @@ struct ServerConfig {
   // Host names under which "<bucket>.<domain>" addresses a bucket (virtual-hosted style).
   std::vector<std::string> virtual_host_domains;
   std::vector<std::string> plugin_dirs;  // searched in addition to <binary dir>/plugins
-  int64_t max_threads = 64;
-  int64_t max_queued = 256;
+  int64_t max_threads = 64;   // workers serving requests
+  int64_t max_queued = 256;   // requests with a complete head waiting for a worker
+  // The connection layer (core/src/http/http_server.h): idle and slow clients hold no worker.
+  int64_t max_connections = 16384;
+  int64_t max_connections_per_client = 1024;
+  int64_t header_timeout_seconds = 10;  // for a request head to arrive completely
+  int64_t idle_timeout_seconds = 15;    // a kept-alive connection with no request is closed
+  int64_t body_timeout_seconds = 60;    // the longest wait for a client to send or take bytes
 };
 
 // How objects of one storage class are erasure-coded.
@@ -51,6 +57,9 @@ struct StorageConfig {
   // Objects up to this size live inline in their metadata record instead of in nine shard
   // files: one metadata transaction instead of nine fsynced files (0 disables).
   int64_t inline_max_bytes = 16384;
+  // The largest PutObject or UploadPart body: S3's 5 GiB, or less. Enforced on the bytes as
+  // they arrive, so a chunked body with no declared length cannot exceed it either.
+  int64_t max_put_bytes = 5ll << 30;
   // Storage classes by name. STANDARD comes from codec/data_shards/parity_shards/write_quorum
   // above unless [storage.classes.STANDARD] overrides it.
   std::map<std::string, StorageClassConfig> classes;

@@ -81,13 +81,13 @@ S3Outcome CreateBucket(S3Request& req) {
     return S3Error::Of("BucketAlreadyExists");
   }
   if (!st.ok()) return ToS3(st);
-  req.response.set("Location", "/" + req.bucket);
+  req.response.Set("Location", "/" + req.bucket);
   req.SendEmpty(200);
   return std::nullopt;
 }
 
 S3Outcome DeleteBucket(S3Request& req) {
-  auto b = LoadBucket(req.svc, req.bucket);
+  auto b = RequireBucket(req, req.bucket);
   if (!b.ok()) return ToS3(b.status());
   std::vector<KeyValue> rows;
   std::string prefix = keys::ObjectPrefix(req.bucket);
@@ -128,15 +128,15 @@ S3Outcome DeleteBucket(S3Request& req) {
 }
 
 S3Outcome HeadBucket(S3Request& req) {
-  auto b = LoadBucket(req.svc, req.bucket);
+  auto b = RequireBucket(req, req.bucket);
   if (!b.ok()) return ToS3(b.status());
-  req.response.set("x-amz-bucket-region", b->record.region);
+  req.response.Set("x-amz-bucket-region", b->record.region);
   req.SendEmpty(200);
   return std::nullopt;
 }
 
 S3Outcome GetBucketLocation(S3Request& req) {
-  auto b = LoadBucket(req.svc, req.bucket);
+  auto b = RequireBucket(req, req.bucket);
   if (!b.ok()) return ToS3(b.status());
   // us-east-1 is reported as an empty constraint, as S3 does.
   std::string region = b->record.region == "us-east-1" ? "" : b->record.region;

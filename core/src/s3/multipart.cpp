@@ -45,7 +45,6 @@ void MoveRepairEntries(Services& svc, const std::vector<Segment>& segments,
 }
 
 constexpr uint32_t kMaxParts = 10000;
-constexpr uint64_t kMaxPartSize = 5ull << 30;
 constexpr uint64_t kMinPartSize = 5ull << 20;
 
 struct LoadedUpload {
@@ -101,7 +100,7 @@ S3Outcome CreateMultipartUpload(S3Request& req) {
                                            "try again with any of the valid types: [CRC32, "
                                            "CRC32C, SHA1, SHA256]");
     }
-    req.response.set("x-amz-checksum-algorithm", Poco::toUpper(u.checksum_algorithm));
+    req.response.Set("x-amz-checksum-algorithm", Poco::toUpper(u.checksum_algorithm));
   }
   // Upload ids start with the initiation time so that uploads of one key list in initiation
   // order, as S3 lists them; the random rest makes them unguessable.
@@ -197,7 +196,9 @@ S3Outcome UploadPartCopy(S3Request& req, const LoadedUpload& upload, uint32_t nu
     }
     count = last - first + 1;
   }
-  if (count > kMaxPartSize) return S3Error::Of("EntityTooLarge");
+  if (count > static_cast<uint64_t>(req.svc.config.storage.max_put_bytes)) {
+    return S3Error::Of("EntityTooLarge");
+  }
   auto params = NewWriteParams(req, req.bucket, req.key, count);
   if (!params.ok()) return ToS3(params.status());
   params->storage_class = upload.record.storage_class;
@@ -235,7 +236,7 @@ S3Outcome UploadPart(S3Request& req) {
   auto upload = LoadUpload(req);
   if (!upload.ok()) return ToS3(upload.status());
   if (req.HasHeader("x-amz-copy-source")) return UploadPartCopy(req, upload.value(), number);
-  auto announced = ReadUploadBodyHeaders(req, kMaxPartSize);
+  auto announced = ReadUploadBodyHeaders(req, req.svc.config.storage.max_put_bytes);
   if (!announced.ok()) return ToS3(announced.status());
   const std::optional<std::string>& want_md5 = announced->md5;
   const std::optional<uint64_t>& length = announced->length;
@@ -245,7 +246,8 @@ S3Outcome UploadPart(S3Request& req) {
 
   Digest md5 = Digest::Md5();
   bool degraded = false;
-  auto segment = req.svc.data.Write(params.value(), req.Body(), &md5, &degraded);
+  auto segment = req.svc.data.Write(params.value(), req.Body(req.svc.config.storage.max_put_bytes),
+                                     &md5, &degraded);
   if (!segment.ok()) return ToS3(segment.status());
   std::string digest = md5.Finish();
   PartRecord part{number, HexEncode(digest), req.now_ms, std::move(segment.value()), {}, {}};
@@ -266,7 +268,7 @@ S3Outcome UploadPart(S3Request& req) {
     return refused;
   }
   if (auto e = StorePart(req, part, degraded)) return e;
-  req.response.set("ETag", Quoted(part.etag));
+  req.response.Set("ETag", Quoted(part.etag));
   SetChecksumHeader(req, part.checksum_algorithm, part.checksum);
   req.SendEmpty(200);
   return std::nullopt;

@@ -53,9 +53,9 @@ Pairs StoredHeaders(const S3Request& req) {
   static const char* kStored[] = {"Content-Type",     "Content-Encoding", "Content-Disposition",
                                   "Content-Language", "Cache-Control",    "Expires"};
   for (const char* name : kStored) {
-    if (req.http.has(name)) out.emplace_back(name, req.http.get(name));
+    if (req.http.Has(name)) out.emplace_back(name, req.http.Get(name));
   }
-  bool has_type = req.http.has("Content-Type");
+  bool has_type = req.http.Has("Content-Type");
   if (!has_type) out.insert(out.begin(), {"Content-Type", "binary/octet-stream"});
   // aws-chunked is a transfer detail of this request, not a property of the object.
   for (auto& [name, value] : out) {
@@ -75,7 +75,7 @@ Pairs StoredHeaders(const S3Request& req) {
     }
   }
   std::erase_if(out, [](const auto& p) { return p.first == "Content-Encoding" && p.second.empty(); });
-  for (const auto& [name, value] : req.http) {
+  for (const auto& [name, value] : req.http.headers()) {
     std::string lower = Poco::toLower(name);
     if (lower.rfind("x-amz-meta-", 0) == 0) out.emplace_back(lower, value);
   }
@@ -178,12 +178,12 @@ std::string OwnerXml(const std::string& owner) {
 
 void SetObjectHeaders(S3Request& req, const ObjectRecord& o) {
   auto& r = req.response;
-  r.set("ETag", Quoted(o.etag));
-  r.set("Last-Modified", HttpDate(o.modified_ms));
-  r.set("Accept-Ranges", "bytes");
-  for (const auto& [name, value] : o.headers) r.set(name, value);
-  if (!o.tags.empty()) r.set("x-amz-tagging-count", std::to_string(o.tags.size()));
-  if (o.storage_class != "STANDARD") r.set("x-amz-storage-class", o.storage_class);
+  r.Set("ETag", Quoted(o.etag));
+  r.Set("Last-Modified", HttpDate(o.modified_ms));
+  r.Set("Accept-Ranges", "bytes");
+  for (const auto& [name, value] : o.headers) r.Set(name, value);
+  if (!o.tags.empty()) r.Set("x-amz-tagging-count", std::to_string(o.tags.size()));
+  if (o.storage_class != "STANDARD") r.Set("x-amz-storage-class", o.storage_class);
 }
 
 }  // namespace cairn
@@ -235,7 +235,7 @@ void VerifiedChecksum(const S3Request& req, std::string* algorithm, std::string*
 }
 
 void SetChecksumHeader(S3Request& req, const std::string& algorithm, const std::string& base64) {
-  if (!algorithm.empty()) req.response.set("x-amz-checksum-" + algorithm, base64);
+  if (!algorithm.empty()) req.response.Set("x-amz-checksum-" + algorithm, base64);
 }
 }  // namespace cairn
 
@@ -309,7 +309,7 @@ Result<UploadBodyHeaders> ReadUploadBodyHeaders(const S3Request& req, uint64_t m
     }
   }
   out.length = req.DeclaredLength();
-  if (!out.length && !req.http.getChunkedTransferEncoding()) {
+  if (!out.length && !req.http.chunked()) {
     return Status::S3(CAIRN_INVALID_ARGUMENT, "MissingContentLength", "");
   }
   if (out.length && *out.length > max_size) {

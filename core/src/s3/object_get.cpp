@@ -1,10 +1,10 @@
 // GetObject and HeadObject: preconditions, ranges, response-* overrides, streaming.
-#include <Poco/Exception.h>
-
 #include "data/object_source.h"
 #include "s3/conditions.h"
 #include "s3/handlers.h"
 #include "s3/object_common.h"
+#include "util/encoding.h"
+#include "util/log.h"
 
 namespace cairn {
 namespace {
@@ -45,7 +45,9 @@ Result<std::optional<ByteRange>> ParseRange(const std::string& header, uint64_t 
 }
 
 // The byte range of part `partNumber` (InvalidPartNumber beyond the last part).
-Result<ByteRange> PartRange(const S3Request& req, const ObjectRecord& o) {
+// The bytes of part partNumber; nullopt for a part of zero bytes (a multipart upload's last
+// part may be empty), which no byte range can name.
+Result<std::optional<ByteRange>> PartRange(const S3Request& req, const ObjectRecord& o) {
   std::string v = req.Query("partNumber");
   if (v.empty() || v.size() > 5 || v.find_first_not_of("0123456789") != std::string::npos ||
       std::stoul(v) < 1 || std::stoul(v) > 10000) {
@@ -61,10 +63,11 @@ Result<ByteRange> PartRange(const S3Request& req, const ObjectRecord& o) {
   if (n > parts || o.size == 0) {
     return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidPartNumber", "");
   }
-  if (o.parts_count == 0) return ByteRange{0, o.size - 1};
+  if (o.parts_count == 0) return std::optional<ByteRange>(ByteRange{0, o.size - 1});
   uint64_t first = 0;
   for (uint32_t i = 0; i + 1 < n; ++i) first += o.segments[i].size;
-  return ByteRange{first, first + o.segments[n - 1].size - 1};
+  if (o.segments[n - 1].size == 0) return std::optional<ByteRange>();
+  return std::optional<ByteRange>(ByteRange{first, first + o.segments[n - 1].size - 1});
 }
 
 }  // namespace
@@ -78,24 +81,26 @@ S3Outcome GetObject(S3Request& req) {
   const ObjectRecord& o = obj.value();
   if (auto e = CheckPreconditions(req, o, "")) {
     if (e->http_status == 304) {
-      req.response.set("ETag", Quoted(o.etag));
-      req.response.setStatusAndReason(Poco::Net::HTTPResponse::HTTP_NOT_MODIFIED);
-      req.response.send();
+      req.response.Set("ETag", Quoted(o.etag));
+      req.response.SetStatus(304);
+      req.response.Send();
       return std::nullopt;
     }
     return e;
   }
   auto range = ParseRange(req.Header("Range"), o.size);
   if (!range.ok()) {
-    req.response.set("Content-Range", "bytes */" + std::to_string(o.size));
+    req.response.Set("Content-Range", "bytes */" + std::to_string(o.size));
     return ToS3(range.status());
   }
+  bool empty_part = false;
   // partNumber=N reads part N of a multipart object (a plain object is one part), like a range.
   if (req.HasQuery("partNumber")) {
     auto part = PartRange(req, o);
     if (!part.ok()) return ToS3(part.status());
-    range = std::optional<ByteRange>(part.value());
-    if (o.parts_count > 0) req.response.set("x-amz-mp-parts-count", std::to_string(o.parts_count));
+    range = part.value();
+    empty_part = !part.value();
+    if (o.parts_count > 0) req.response.Set("x-amz-mp-parts-count", std::to_string(o.parts_count));
   } else if (!range.value() && req.Header("x-amz-checksum-mode") == "ENABLED") {
     SetChecksumHeader(req, o.checksum_algorithm, o.checksum);
   }
@@ -115,23 +120,30 @@ S3Outcome GetObject(S3Request& req) {
         return S3Error::Of("InvalidRequest", "Request specific response headers cannot be used "
                                              "for anonymous GET requests.");
       }
-      req.response.set(header, req.Query(param));
+      // A value becomes a response header: CR or LF in it would let a crafted URL add
+      // headers (Set-Cookie) or a body of its choosing.
+      const std::string value = req.Query(param);
+      if (!IsHeaderValueSafe(value)) {
+        return S3Error::Of("InvalidArgument", std::string(param) +
+                                                  " must not contain control characters.");
+      }
+      req.response.Set(header, value);
     }
   }
-  uint64_t first = 0, count = o.size;
+  uint64_t first = 0, count = empty_part ? 0 : o.size;
   int status = 200;
   if (range.value()) {
     first = range.value()->first;
     count = range.value()->last - first + 1;
     status = 206;
-    req.response.set("Content-Range", "bytes " + std::to_string(first) + "-" +
+    req.response.Set("Content-Range", "bytes " + std::to_string(first) + "-" +
                                           std::to_string(range.value()->last) + "/" +
                                           std::to_string(o.size));
   }
-  req.response.setStatusAndReason(static_cast<Poco::Net::HTTPResponse::HTTPStatus>(status));
-  req.response.setContentLength64(count);
+  req.response.SetStatus(status);
+  req.response.SetContentLength(count);
   if (req.method == "HEAD" || count == 0) {
-    req.response.send();
+    req.response.Send();
     return std::nullopt;
   }
 
@@ -139,7 +151,7 @@ S3Outcome GetObject(S3Request& req) {
   // still gets a proper error response; after, the connection is cut (never wrong data).
   std::ostream* out = nullptr;
   auto sink = [&](const uint8_t* data, size_t size) -> Status {
-    if (out == nullptr) out = &req.response.send();
+    if (out == nullptr) out = &req.response.Send();
     out->write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
     if (!*out) return Status::IOError("client went away");
     return Status::Ok();
@@ -148,7 +160,9 @@ S3Outcome GetObject(S3Request& req) {
   Status st = ReadObjectRange(req.svc.data, o, first, count, sink, what);
   if (!st.ok()) {
     if (out == nullptr) return ToS3(st);
-    throw Poco::IOException("aborting response of " + what + ": " + st.ToString());
+    // Bytes already went out: cut the connection so the client sees a short body.
+    LogError("s3", "aborting response of " + what + ": " + st.ToString());
+    req.response.Abort();
   }
   return std::nullopt;
 }

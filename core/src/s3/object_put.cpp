@@ -9,18 +9,13 @@
 #include "util/encoding.h"
 
 namespace cairn {
-namespace {
-
-constexpr uint64_t kMaxPutSize = 5ull << 30;  // S3's single-PUT limit
-
-}  // namespace
 
 S3Outcome PutObject(S3Request& req) {
   if (auto e = ValidateKey(req.key)) return e;
   auto bucket = RequireBucket(req, req.bucket);
   if (!bucket.ok()) return ToS3(bucket.status());
 
-  auto announced = ReadUploadBodyHeaders(req, kMaxPutSize);
+  auto announced = ReadUploadBodyHeaders(req, req.svc.config.storage.max_put_bytes);
   if (!announced.ok()) return ToS3(announced.status());
   const std::optional<std::string>& want_md5 = announced->md5;
   const std::optional<uint64_t>& length = announced->length;
@@ -41,7 +36,9 @@ S3Outcome PutObject(S3Request& req) {
     rec.inline_data = std::move(body.value());
     rec.size = rec.inline_data.size();
   } else {
-    auto segment = req.svc.data.Write(params.value(), req.Body(), &md5, &degraded);
+    auto segment = req.svc.data.Write(params.value(),
+                                       req.Body(req.svc.config.storage.max_put_bytes), &md5,
+                                       &degraded);
     if (!segment.ok()) return ToS3(segment.status());
     rec.size = segment->size;
     rec.segments.push_back(std::move(segment.value()));
@@ -62,7 +59,7 @@ S3Outcome PutObject(S3Request& req) {
   std::vector<std::string> repair;
   if (degraded) repair.push_back(rec.segments[0].data_id);
   if (auto e = PublishObject(req.svc, req.bucket, req.key, rec, repair)) return e;
-  req.response.set("ETag", Quoted(rec.etag));
+  req.response.Set("ETag", Quoted(rec.etag));
   SetChecksumHeader(req, rec.checksum_algorithm, rec.checksum);
   req.SendEmpty(200);
   return std::nullopt;

@@ -3,9 +3,6 @@
 // nullopt when they answered, or the S3 error to send. One per request; not thread-safe.
 #pragma once
 
-#include <Poco/Net/HTTPServerRequest.h>
-#include <Poco/Net/HTTPServerResponse.h>
-
 #include <map>
 #include <memory>
 #include <optional>
@@ -13,6 +10,8 @@
 
 #include "cairn/authenticator.h"
 #include "data/payload_source.h"
+#include "http/http_request.h"
+#include "http/http_response.h"
 #include "s3/s3_error.h"
 #include "s3/services.h"
 
@@ -25,15 +24,18 @@ using S3Outcome = std::optional<S3Error>;
 // `expected` bytes arrived (when known).
 class RequestBody : public PayloadSource {
  public:
-  RequestBody(std::istream& raw, BodyDecoder* decoder, std::optional<uint64_t> expected)
-      : stream_(raw), decoder_(decoder), expected_(expected) {}
+  // `max_bytes` bounds a body whose length was not declared (chunked): EntityTooLarge past it.
+  RequestBody(http::HttpRequest& raw, BodyDecoder* decoder, std::optional<uint64_t> expected,
+              uint64_t max_bytes)
+      : raw_request_(raw), decoder_(decoder), expected_(expected), max_bytes_(max_bytes) {}
   Result<size_t> Read(uint8_t* out, size_t size) override;
   uint64_t bytes_read() const { return total_; }
 
  private:
-  std::istream& stream_;
+  http::HttpRequest& raw_request_;
   BodyDecoder* decoder_;
   std::optional<uint64_t> expected_;
+  uint64_t max_bytes_;
   std::string pending_;
   size_t pending_pos_ = 0;
   std::string raw_;  // reused for every read from the socket
@@ -41,9 +43,13 @@ class RequestBody : public PayloadSource {
   bool raw_done_ = false;
 };
 
+// The S3 error document (with the XML declaration) for `e`.
+std::string ErrorXml(const S3Error& e, const std::string& resource, const std::string& bucket,
+                     const std::string& key, const std::string& request_id);
+
 struct S3Request {
-  Poco::Net::HTTPServerRequest& http;
-  Poco::Net::HTTPServerResponse& response;
+  http::HttpRequest& http;
+  http::HttpResponse& response;
   Services& svc;
   std::string request_id;
   std::string method;
@@ -57,14 +63,15 @@ struct S3Request {
 
   bool HasQuery(const std::string& name) const { return query.count(name) > 0; }
   std::string Query(const std::string& name, const std::string& def = "") const;
-  bool HasHeader(const std::string& name) const { return http.has(name); }
+  bool HasHeader(const std::string& name) const { return http.Has(name); }
   std::string Header(const std::string& name, const std::string& def = "") const {
-    return http.get(name, def);
+    return http.Get(name, def);
   }
   // The payload size the client announced (x-amz-decoded-content-length for aws-chunked).
   std::optional<uint64_t> DeclaredLength() const;
-  // The verified body. REQUIRES: called once per request.
-  RequestBody& Body();
+  // The verified body, refused with EntityTooLarge past `max_bytes`. REQUIRES: called once per
+  // request.
+  RequestBody& Body(uint64_t max_bytes);
   // Reads the whole (small) body, refusing more than `limit` bytes.
   Result<std::string> ReadSmallBody(size_t limit);
 

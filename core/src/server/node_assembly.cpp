@@ -4,6 +4,7 @@
 
 #include "plugin/authenticator_proxy.h"
 #include "plugin/codec_proxy.h"
+#include "fault/faulty_stores.h"
 #include "plugin/meta_store_proxy.h"
 #include "plugin/transport_proxy.h"
 #include "util/log.h"
@@ -60,6 +61,13 @@ Result<std::unique_ptr<NodeAssembly>> NodeAssembly::Build(Config config, const R
   auto transport = create("transport", cfg.transport_engine);
   if (!transport.ok()) return transport.status();
   n->transport_ = std::make_unique<TransportProxy>(std::move(transport.value()));
+  // Crash-recovery tests arm fault injection through the environment (fault/fault_points.h).
+  auto faults = FaultPoints::FromEnvironment();
+  if (!faults.ok()) return faults.status();
+  if (faults.value()) {
+    n->meta_ = std::make_unique<FaultyMetaStore>(std::move(n->meta_), faults.value());
+    n->transport_ = std::make_unique<FaultyTransport>(std::move(n->transport_), faults.value());
+  }
   // In a cluster the map in the metadata engine, not the config, says which nodes serve
   // shards. A map that cannot be read yet (seed nodes still starting) is retried by the
   // refresh; until then the transport keeps its configured nodes.

@@ -1,20 +1,13 @@
 #include "server/s3_server.h"
 
-#include <Poco/Net/HTTPRequestHandler.h>
-#include <Poco/Net/HTTPRequestHandlerFactory.h>
-#include <Poco/Net/HTTPServerParams.h>
-#include <Poco/Net/ServerSocket.h>
 #include <Poco/String.h>
 
 #include <algorithm>
-#include <chrono>
-#include <thread>
 
 #include "s3/router.h"
 #include "util/clock.h"
 #include "util/encoding.h"
 #include "util/log.h"
-#include "util/listen_socket.h"
 
 namespace cairn {
 namespace {
@@ -43,7 +36,7 @@ bool Address(S3Request& r, const std::string& uri, const std::vector<std::string
       start = amp + 1;
     }
   }
-  std::string host = Poco::toLower(r.http.get("Host", ""));
+  std::string host = Poco::toLower(r.http.Get("Host", ""));
   if (size_t colon = host.rfind(':'); colon != std::string::npos && host.find(']') == std::string::npos) {
     host = host.substr(0, colon);
   }
@@ -62,33 +55,24 @@ bool Address(S3Request& r, const std::string& uri, const std::vector<std::string
   return true;
 }
 
-class S3Handler : public Poco::Net::HTTPRequestHandler {
+class S3Handler : public http::HttpHandler {
  public:
   explicit S3Handler(Services& svc) : svc_(svc) {}
 
-  void handleRequest(Poco::Net::HTTPServerRequest& http,
-                     Poco::Net::HTTPServerResponse& response) override {
+  void Handle(http::HttpRequest& http, http::HttpResponse& response) override {
     S3Request req{http, response, svc_};
     req.request_id = Poco::toUpper(RandomHex(8));
-    req.method = http.getMethod();
+    req.method = http.method();
     req.now_ms = NowMillis();
-    response.set("x-amz-request-id", req.request_id);
-    response.set("x-amz-id-2", req.request_id);
-    response.set("Server", "Cairn");
+    SetIdentity(response, req.request_id);
     S3Outcome outcome;
     try {
       outcome = Handle(req);
-    } catch (const Poco::IOException&) {
-      throw;  // a response already under way is cut: Poco closes the connection
     } catch (const std::exception& e) {
       LogError("s3", "request " + req.request_id + " failed: " + e.what());
       outcome = S3Error::Of("InternalError");
     }
     if (outcome) {
-      // A body we did not read would be parsed as the next request: close instead.
-      if (http.hasContentLength() ? http.getContentLength64() > 0 : http.getChunkedTransferEncoding()) {
-        if (!req.body_source) response.setKeepAlive(false);
-      }
       if (outcome->http_status >= 500) {
         LogWarn("s3", req.method + " /" + req.bucket + "/" + req.key + " -> " + outcome->code +
                           " (request " + req.request_id + ")");
@@ -97,16 +81,36 @@ class S3Handler : public Poco::Net::HTTPRequestHandler {
     }
   }
 
+  void Refuse(const Status& why, http::HttpResponse& response) override {
+    const std::string request_id = Poco::toUpper(RandomHex(8));
+    SetIdentity(response, request_id);
+    S3Error e = S3Error::FromStatus(why);
+    LogInfo("http", "refused a request: " + e.code + ": " + e.message + " (request " +
+                        request_id + ")");
+    std::string body = ErrorXml(e, "/", "", "", request_id);
+    response.SetStatus(e.http_status);
+    response.Set("Content-Type", "application/xml");
+    response.SetContentLength(body.size());
+    response.SetKeepAlive(false);
+    response.Send() << body;
+  }
+
  private:
+  static void SetIdentity(http::HttpResponse& response, const std::string& request_id) {
+    response.Set("x-amz-request-id", request_id);
+    response.Set("x-amz-id-2", request_id);
+    response.Set("Server", "Cairn");
+  }
+
   S3Outcome Handle(S3Request& req) {
-    if (!Address(req, req.http.getURI(), svc_.config.server.virtual_host_domains)) {
+    if (!Address(req, req.http.target(), svc_.config.server.virtual_host_domains)) {
       return S3Error::Of("InvalidURI", "Couldn't parse the specified URI.");
     }
     HttpRequestView view;
     view.method = req.method;
-    view.uri = req.http.getURI();
+    view.uri = req.http.target();
     view.now_unix = req.now_ms / 1000;
-    for (const auto& [name, value] : req.http) view.headers.emplace_back(name, value);
+    view.headers = req.http.headers();
     auto auth = svc_.auth.Authenticate(view);
     if (!auth.ok()) return S3Error::FromStatus(auth.status());
     req.principal = auth->principal;
@@ -117,48 +121,31 @@ class S3Handler : public Poco::Net::HTTPRequestHandler {
   Services& svc_;
 };
 
-class S3HandlerFactory : public Poco::Net::HTTPRequestHandlerFactory {
- public:
-  explicit S3HandlerFactory(Services& svc) : svc_(svc) {}
-  Poco::Net::HTTPRequestHandler* createRequestHandler(const Poco::Net::HTTPServerRequest&) override {
-    return new S3Handler(svc_);
-  }
-
- private:
-  Services& svc_;
-};
-
 }  // namespace
+
+S3Server::S3Server(Services& svc) : svc_(svc), handler_(std::make_unique<S3Handler>(svc)) {}
 
 S3Server::~S3Server() { Stop(); }
 
 Status S3Server::Start() {
-  try {
-    Poco::Net::SocketAddress addr(svc_.config.server.listen);
-    Poco::Net::ServerSocket socket = ListenSocket(addr, 256);
-    auto* params = new Poco::Net::HTTPServerParams;
-    params->setMaxThreads(static_cast<int>(svc_.config.server.max_threads));
-    params->setMaxQueued(static_cast<int>(svc_.config.server.max_queued));
-    params->setKeepAlive(true);
-    params->setMaxKeepAliveRequests(0);
-    params->setKeepAliveTimeout(Poco::Timespan(60, 0));
-    params->setTimeout(Poco::Timespan(300, 0));
-    server_ = std::make_unique<Poco::Net::HTTPServer>(new S3HandlerFactory(svc_), socket, params);
-    server_->start();
-  } catch (const Poco::Exception& e) {
-    return Status::IOError("cannot listen on " + svc_.config.server.listen + ": " + e.displayText());
-  }
-  return Status::Ok();
+  const ServerConfig& c = svc_.config.server;
+  http::HttpServerLimits limits;
+  limits.worker_threads = static_cast<size_t>(c.max_threads);
+  limits.max_queued = static_cast<size_t>(c.max_queued);
+  limits.max_connections = static_cast<size_t>(c.max_connections);
+  limits.max_connections_per_client = static_cast<size_t>(c.max_connections_per_client);
+  limits.header_timeout_ms = c.header_timeout_seconds * 1000;
+  limits.idle_timeout_ms = c.idle_timeout_seconds * 1000;
+  limits.body_timeout_ms = c.body_timeout_seconds * 1000;
+  server_ = std::make_unique<http::HttpServer>(*handler_, limits);
+  return server_->Start(c.listen);
 }
 
 void S3Server::Stop() {
   if (!server_) return;
   // Stop accepting, cut the connections, then wait for handlers still running (a request may
   // be mid-PUT): the services they use are destroyed right after this returns.
-  server_->stopAll(true);
-  for (int i = 0; i < 600 && server_->currentThreads() > 0; ++i) {
-    std::this_thread::sleep_for(std::chrono::milliseconds(50));
-  }
+  server_->Stop();
   server_.reset();
 }
 

@@ -1,19 +1,19 @@
-// S3Server: the Poco HTTP server speaking S3. Each request gets a request id, is addressed
-// (path-style or virtual-hosted-style), authenticated by the auth plugin, routed, and any
-// failure is answered with the S3 error XML. Thread-safe; requests run on Poco's pool.
+// S3Server: S3 over the HTTP server of core/src/http. Each request gets a request id, is
+// addressed (path-style or virtual-hosted-style), authenticated by the auth plugin, routed, and
+// any failure is answered with the S3 error XML, as is a request the HTTP layer refuses.
+// Thread-safe; requests run on the HTTP server's workers.
 #pragma once
-
-#include <Poco/Net/HTTPServer.h>
 
 #include <memory>
 
+#include "http/http_server.h"
 #include "s3/services.h"
 
 namespace cairn {
 
 class S3Server {
  public:
-  explicit S3Server(Services& svc) : svc_(svc) {}
+  explicit S3Server(Services& svc);
   ~S3Server();
   // Binds to svc.config.server.listen ("host:port"; port 0 picks a free one) and starts.
   Status Start();
@@ -22,7 +22,8 @@ class S3Server {
 
  private:
   Services& svc_;
-  std::unique_ptr<Poco::Net::HTTPServer> server_;
+  std::unique_ptr<http::HttpHandler> handler_;
+  std::unique_ptr<http::HttpServer> server_;
 };
 
 }  // namespace cairn

@@ -100,16 +100,45 @@ std::string XmlEscape(std::string_view text) {
 }
 
 bool IsValidUtf8(std::string_view text) {
+  // RFC 3629: no overlong forms (C0, C1, E0 80-9F, F0 80-8F), no surrogates (ED A0-BF), nothing
+  // above U+10FFFF (F4 90-BF, F5-FF). An overlong "/" (C0 AF) is how path checks get evaded.
   size_t i = 0;
   while (i < text.size()) {
     unsigned char c = text[i];
     if (c == 0) return false;
-    size_t len = c < 0x80 ? 1 : (c >> 5) == 6 ? 2 : (c >> 4) == 14 ? 3 : (c >> 3) == 30 ? 4 : 0;
-    if (len == 0 || i + len > text.size()) return false;
-    for (size_t j = 1; j < len; ++j) {
+    if (c < 0x80) {
+      ++i;
+      continue;
+    }
+    size_t len = 0;
+    unsigned char lo = 0x80, hi = 0xBF;  // the allowed range of the second byte
+    if (c >= 0xC2 && c <= 0xDF) {
+      len = 2;
+    } else if (c >= 0xE0 && c <= 0xEF) {
+      len = 3;
+      if (c == 0xE0) lo = 0xA0;
+      if (c == 0xED) hi = 0x9F;
+    } else if (c >= 0xF0 && c <= 0xF4) {
+      len = 4;
+      if (c == 0xF0) lo = 0x90;
+      if (c == 0xF4) hi = 0x8F;
+    } else {
+      return false;
+    }
+    if (i + len > text.size()) return false;
+    unsigned char second = text[i + 1];
+    if (second < lo || second > hi) return false;
+    for (size_t j = 2; j < len; ++j) {
       if ((static_cast<unsigned char>(text[i + j]) >> 6) != 2) return false;
     }
     i += len;
+  }
+  return true;
+}
+
+bool IsHeaderValueSafe(std::string_view value) {
+  for (unsigned char c : value) {
+    if ((c < 0x20 && c != '\t') || c == 0x7f) return false;
   }
   return true;
 }

@@ -21,7 +21,12 @@ std::string UrlEncode(std::string_view text, bool keep_slash);
 
 std::string XmlEscape(std::string_view text);
 
-// True when `text` is well-formed UTF-8 without NUL (what S3 accepts as an object key).
+// True when `text` is well-formed UTF-8 (RFC 3629: no overlong forms, no surrogates) without
+// NUL: what S3 accepts as an object key.
 bool IsValidUtf8(std::string_view text);
+
+// True when `value` can be sent as an HTTP header value: no control characters but tab (CR and
+// LF in a value would end the header and let the rest be read as headers or a body).
+bool IsHeaderValueSafe(std::string_view value);
 
 }  // namespace cairn

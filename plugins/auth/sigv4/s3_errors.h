@@ -26,6 +26,13 @@ inline Status RequestTimeTooSkewed() {
 inline Status AccessDenied(std::string msg) {
   return Status::AccessDenied("AccessDenied", std::move(msg));
 }
+// An x-amz-* header the signature does not cover could change what the request means (a
+// presigned PUT turned into a CopyObject by adding x-amz-copy-source).
+inline Status HeadersNotSigned(const std::string& name) {
+  return Status::AccessDenied("AccessDenied",
+                              "There were headers present in the request which were not signed: " +
+                                  name);
+}
 inline Status HeaderMalformed(std::string msg) {
   return Status::S3(CAIRN_INVALID_ARGUMENT, "AuthorizationHeaderMalformed", std::move(msg));
 }

@@ -61,6 +61,26 @@ Status SigV4Authenticator::CheckPresignedTime(const HttpRequestView& request,
   return Status::Ok();
 }
 
+Status SigV4Authenticator::CheckAmzHeadersSigned(const HeaderList& headers,
+                                                 std::string_view signed_headers) {
+  for (const auto& [name, value] : headers) {
+    if (name.size() < 6 || !EqualsIgnoreCase(std::string_view(name).substr(0, 6), "x-amz-")) {
+      continue;
+    }
+    bool covered = false;
+    size_t pos = 0;
+    while (!covered && pos <= signed_headers.size()) {
+      size_t semi = signed_headers.find(';', pos);
+      if (semi == std::string_view::npos) semi = signed_headers.size();
+      covered = EqualsIgnoreCase(signed_headers.substr(pos, semi - pos), name);
+      pos = semi + 1;
+    }
+    // The name is ours to echo: the HTTP layer admits only token characters in header names.
+    if (!covered) return errors::HeadersNotSigned(name.substr(0, 64));
+  }
+  return Status::Ok();
+}
+
 Result<std::string> SigV4Authenticator::HeaderPayloadHash(const HttpRequestView& request) {
   if (const std::string* h = FindHeader(request.headers, "x-amz-content-sha256")) return *h;
   // Without the header only a request with no body can be verified: its hash is known.
@@ -126,6 +146,8 @@ Result<AuthResult> SigV4Authenticator::Authenticate(const HttpRequestView& reque
     if (!hash.ok()) return hash.status();
     payload_hash = hash.value();
   }
+
+  CAIRN_RETURN_IF_ERROR(CheckAmzHeadersSigned(request.headers, params.signed_headers));
 
   auto credential = lookup_(params.access_key);
   if (!credential.ok()) {

@@ -14,6 +14,7 @@
 #include <unordered_map>
 
 #include "auth_params.h"
+#include "header_list.h"
 #include "cairn/authenticator.h"
 
 namespace cairn::sigv4 {
@@ -48,6 +49,9 @@ class SigV4Authenticator : public Authenticator {
   Result<std::string> HeaderDate(const HttpRequestView& request, const SignatureParams& params);
   Status CheckPresignedTime(const HttpRequestView& request, const SignatureParams& params);
   Result<std::string> HeaderPayloadHash(const HttpRequestView& request);
+  // AccessDenied (as AWS: "headers present in the request which were not signed") for an
+  // x-amz-* header that `signed_headers` does not name, for header and query signatures alike.
+  static Status CheckAmzHeadersSigned(const HeaderList& headers, std::string_view signed_headers);
 
   // The signing key of (access key, scope, secret), derived with four HMACs once and then
   // reused: it only changes daily. The secret enters the cache key as its SHA-256, so a changed

@@ -117,6 +117,15 @@ TEST(AwsSuite, AuthenticatorAcceptsEveryVector) {
                 "Missing required header for this request: x-amz-content-sha256");
       continue;
     }
+    if (v.name == "post-sts-header-after") {
+      // The token is added after signing. Other services allow that; S3 refuses every x-amz-*
+      // header the signature does not cover.
+      EXPECT_EQ(test::Code(result.status()), "AccessDenied");
+      EXPECT_EQ(result.status().message(),
+                "There were headers present in the request which were not signed: "
+                "X-Amz-Security-Token");
+      continue;
+    }
     ASSERT_TRUE(result.ok()) << result.status().ToString();
     EXPECT_FALSE(result.value().principal.anonymous);
     EXPECT_EQ(result.value().principal.access_key, "AKIDEXAMPLE");

@@ -189,7 +189,9 @@ TEST(AwsChunked, DecodedLengthMustMatch) {
   // The length header is signed: re-sign the request with the test signer.
   std::erase_if(r.headers, [](const auto& h) { return h.first == "Authorization"; });
   std::string seed = test::SignRequest(
-      &r, "content-encoding;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length",
+      &r,
+      "content-encoding;host;x-amz-content-sha256;x-amz-date;x-amz-decoded-content-length;"
+      "x-amz-storage-class",
       "STREAMING-AWS4-HMAC-SHA256-PAYLOAD");
   SigV4Authenticator auth(SigV4Settings{}, test::DocLookup());
   auto result = auth.Authenticate(r);

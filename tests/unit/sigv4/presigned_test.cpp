@@ -88,6 +88,23 @@ TEST_F(PresignedUrl, TamperingFails) {
             "SignatureDoesNotMatch");
 }
 
+TEST_F(PresignedUrl, UnsignedAmzHeadersAreRefused) {
+  // Whoever holds the URL could otherwise turn it into a CopyObject, or add metadata.
+  for (const char* name : {"x-amz-copy-source", "X-Amz-Meta-Added", "x-amz-storage-class"}) {
+    SCOPED_TRACE(name);
+    HttpRequestView r = Presigned(kDocTime);
+    r.headers.emplace_back(name, "/other/object");
+    auto result = auth_.Authenticate(r);
+    EXPECT_EQ(Code(result.status()), "AccessDenied");
+    EXPECT_EQ(result.status().message(),
+              std::string("There were headers present in the request which were not signed: ") +
+                  name);
+  }
+  HttpRequestView r = Presigned(kDocTime);
+  r.headers.emplace_back("X-Not-Amz", "other headers may be added");
+  EXPECT_TRUE(auth_.Authenticate(r).ok());
+}
+
 TEST_F(PresignedUrl, UnknownKey) {
   std::string q = Replace(kDocQuery, "AKIAIOSFODNN7EXAMPLE", "AKIANOBODY");
   EXPECT_EQ(Code(auth_.Authenticate(Presigned(kDocTime, "/test.txt", q)).status()),
