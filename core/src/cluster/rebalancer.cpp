@@ -120,6 +120,9 @@ void Rebalancer::Run() {
   const int64_t interval_ms = svc_.config.storage.rebalance_interval_seconds * 1000;
   int64_t next_ms = NowMillis() + kRetryMs;  // let the cluster map settle after startup
   bool requested = true;  // a pass at startup: the map may have changed while we were down
+  // The latest time a request asked a pass to start after. A pass that starts earlier (the
+  // startup pass, say, while nodes are still being added) does not answer it: one more follows.
+  int64_t owed_ms = 0;
   for (;;) {
     {
       std::unique_lock<std::mutex> lock(mutex_);
@@ -127,6 +130,7 @@ void Rebalancer::Run() {
       if (stop_) return;  // old copies not yet released are orphans for the scrubber
       if (wanted_at_ms_ != 0) {
         next_ms = std::min(next_ms, wanted_at_ms_);
+        owed_ms = std::max(owed_ms, wanted_at_ms_);
         wanted_at_ms_ = 0;
         requested = true;
       }
@@ -136,6 +140,7 @@ void Rebalancer::Run() {
       LogInfo("rebalance", "every drive is healthy again: a pass follows to place what was "
                            "written around the failure");
       next_ms = std::min(next_ms, NowMillis() + kSettleMs);
+      owed_ms = std::max(owed_ms, NowMillis() + kSettleMs);
       requested = true;
     }
     if (NowMillis() < next_ms) continue;
@@ -157,12 +162,19 @@ void Rebalancer::Run() {
       continue;
     }
     requested = false;
+    const int64_t pass_started_ms = progress_.started_ms;
     Pass();
     if (progress_.state == "running") progress_.state = "idle";
     progress_.finished_ms = NowMillis();
     Publish(/*release=*/true);
     if (progress_.state == "waiting") requested = true;
     next_ms = NowMillis() + (requested ? kRetryMs : interval_ms);
+    if (owed_ms > pass_started_ms) {
+      requested = true;  // asked for after this pass began: it may not have seen the change
+      next_ms = std::min(next_ms, std::max(owed_ms, NowMillis()));
+    } else {
+      owed_ms = 0;
+    }
   }
 }
 
