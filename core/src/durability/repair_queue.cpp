@@ -1,36 +1,16 @@
 #include "durability/repair_queue.h"
 
-#include <algorithm>
-
 #include "durability/stored_segments.h"
 #include "meta/keys.h"
 #include "util/log.h"
 
 namespace cairn {
 
-namespace {
-std::chrono::milliseconds FreeDelay(const Services& svc) {
-  return std::chrono::seconds(svc.config.storage.free_delay_seconds);
-}
-}  // namespace
+RepairQueue::RepairQueue(Services& svc) : svc_(svc) {}
 
-RepairQueue::RepairQueue(Services& svc)
-    : svc_(svc), leases_(svc.meta, FreeDelay(svc)), deferred_free_(svc.meta, svc.data) {
-  svc_.data.set_read_registry(&leases_);
-}
+RepairQueue::~RepairQueue() { Stop(); }
 
-RepairQueue::~RepairQueue() {
-  Stop();
-  if (svc_.data.read_registry() == &leases_) svc_.data.set_read_registry(nullptr);
-}
-
-void RepairQueue::Start() {
-  thread_ = std::thread([this] { Run(); });
-  leases_.Start();
-  // Due entries wait at most a quarter of the delay (and at most 10 s) past their due time.
-  deferred_free_.Start(std::clamp<std::chrono::milliseconds>(
-      FreeDelay(svc_) / 4, std::chrono::milliseconds(100), std::chrono::seconds(10)));
-}
+void RepairQueue::Start() { thread_ = std::thread([this] { Run(); }); }
 
 void RepairQueue::Stop() {
   {
@@ -39,8 +19,6 @@ void RepairQueue::Stop() {
   }
   wake_.notify_all();
   if (thread_.joinable()) thread_.join();
-  deferred_free_.Stop();
-  leases_.Stop();
 }
 
 void RepairQueue::Wake() {

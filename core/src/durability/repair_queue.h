@@ -2,12 +2,7 @@
 // or part upload records "q/<data id>" in the same transaction that publishes it; a
 // background thread drains the queue, rebuilding the missing shards (onto the same drive once
 // it is healthy again, or onto another healthy drive), and removes an entry once its segment
-// is whole or no longer exists.
-//
-// It also runs the other metadata queue of the data's lifecycle, the deferred free of
-// replaced object versions (deferred_free.h), with the read leases that hold it off
-// (read_leases.h, installed as the data path's ReadRegistry from construction on): built,
-// started and stopped with the repair queue, which every gateway runs. Thread-safe.
+// is whole or no longer exists. Thread-safe.
 #pragma once
 
 #include <atomic>
@@ -15,8 +10,6 @@
 #include <mutex>
 #include <thread>
 
-#include "durability/deferred_free.h"
-#include "durability/read_leases.h"
 #include "s3/services.h"
 
 namespace cairn {
@@ -25,7 +18,6 @@ class RepairQueue {
  public:
   explicit RepairQueue(Services& svc);
   ~RepairQueue();
-  // Starts the drains, the deferred free's passes and the read lease renewals.
   void Start();
   void Stop();
   // Runs one drain now (the worker also drains every repair_interval_seconds).
@@ -39,8 +31,6 @@ class RepairQueue {
   void Run();
 
   Services& svc_;
-  ReadLeases leases_;
-  DeferredFree deferred_free_;
   std::thread thread_;
   std::mutex mutex_;
   std::condition_variable wake_;

@@ -1,10 +1,11 @@
 #include "server/node_assembly.h"
 
+#include <algorithm>
 #include <filesystem>
 
+#include "fault/faulty_stores.h"
 #include "plugin/authenticator_proxy.h"
 #include "plugin/codec_proxy.h"
-#include "fault/faulty_stores.h"
 #include "plugin/meta_store_proxy.h"
 #include "plugin/transport_proxy.h"
 #include "util/log.h"
@@ -17,6 +18,11 @@ NodeAssembly::~NodeAssembly() {
   if (rebalancer_) rebalancer_.reset();
   if (scrubber_) scrubber_.reset();
   if (repair_) repair_.reset();
+  if (deferred_free_) deferred_free_.reset();
+  if (leases_) {
+    data_->set_read_registry(nullptr);
+    leases_.reset();
+  }
 }
 
 Result<SecretRecord> NodeAssembly::LookupSecret(const std::string& access_key) const {
@@ -121,6 +127,10 @@ Result<std::unique_ptr<NodeAssembly>> NodeAssembly::Build(Config config, const R
   n->services_ = std::make_unique<Services>(
       Services{n->config_, *n->meta_, *n->data_, *n->auth_, classes, nullptr, nullptr});
   n->repair_ = std::make_unique<RepairQueue>(*n->services_);
+  n->leases_ = std::make_unique<ReadLeases>(
+      *n->meta_, std::chrono::seconds(cfg.storage.free_delay_seconds));
+  n->data_->set_read_registry(n->leases_.get());
+  n->deferred_free_ = std::make_unique<DeferredFree>(*n->meta_, *n->data_);
   n->scrubber_ = std::make_unique<Scrubber>(*n->services_, *n->mapped_);
   n->rebalancer_ = std::make_unique<Rebalancer>(*n->services_, *n->cluster_, *n->placement_);
   n->services_->repair = n->repair_.get();
@@ -147,6 +157,11 @@ Status NodeAssembly::Serve() {
   server_ = std::make_unique<S3Server>(*services_);
   CAIRN_RETURN_IF_ERROR(server_->Start());
   repair_->Start();
+  leases_->Start();
+  // Due frees wait at most a quarter of the delay (and at most 10 s) past their due time.
+  deferred_free_->Start(std::clamp<std::chrono::milliseconds>(
+      std::chrono::seconds(config_.storage.free_delay_seconds) / 4,
+      std::chrono::milliseconds(100), std::chrono::seconds(10)));
   scrubber_->StartPeriodic();
   cluster_->OnChange([r = rebalancer_.get()] { r->Wake(Rebalancer::kSettleMs); });
   cluster_->StartRefresh(std::chrono::seconds(2));

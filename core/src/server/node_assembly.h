@@ -17,6 +17,8 @@
 #include "cluster/rebalancer.h"
 #include "config/config.h"
 #include "data/data_path.h"
+#include "durability/deferred_free.h"
+#include "durability/read_leases.h"
 #include "durability/repair_queue.h"
 #include "durability/scrubber.h"
 #include "plugin/host_services.h"
@@ -60,6 +62,10 @@ class NodeAssembly {
   std::unique_ptr<DataPath> data_;
   std::unique_ptr<Services> services_;
   std::unique_ptr<RepairQueue> repair_;
+  // The deferred free of replaced object versions, and the read leases that hold it off
+  // (installed as the data path's ReadRegistry).
+  std::unique_ptr<ReadLeases> leases_;
+  std::unique_ptr<DeferredFree> deferred_free_;
   std::unique_ptr<Scrubber> scrubber_;
   std::unique_ptr<Rebalancer> rebalancer_;
   std::unique_ptr<S3Server> server_;
