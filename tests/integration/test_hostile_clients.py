@@ -90,16 +90,21 @@ def missing(client, bucket, key):
         return s3util.status_of(e) == 404
 
 
+def delete_objects_raw(hostile, bucket, body):
+    """A DeleteObjects request with this body, signed by alice."""
+    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
+    return s3util.raw_request(hostile, "POST", f"/{bucket}", "delete=",
+                              headers={"Content-MD5": md5}, body=body,
+                              access_key=ALICE[0], secret_key=ALICE[1])
+
+
 # 1. Deeply nested XML crashed the server (recursion in the tree conversion, and inside Poco's
 # parser for unclosed nesting).
 @pytest.mark.parametrize("closed", [True, False])
 def test_deeply_nested_delete_objects_is_malformed_xml(hostile, alice, abucket, closed):
     alice.put_object(Bucket=abucket, Key="keep", Body=b"kept")
     body = b"<Delete>" + b"<a>" * 50000 + (b"</a>" * 50000 + b"</Delete>" if closed else b"")
-    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
-    resp = s3util.raw_request(hostile, "POST", f"/{abucket}", "delete=",
-                              headers={"Content-MD5": md5}, body=body,
-                              access_key=ALICE[0], secret_key=ALICE[1])
+    resp = delete_objects_raw(hostile, abucket, body)
     assert resp.status == 400 and resp.error_xml()["Code"] == "MalformedXML", resp
     assert alice.get_object(Bucket=abucket, Key="keep")["Body"].read() == b"kept"
 
@@ -120,10 +125,7 @@ def test_dtds_are_refused(hostile, alice, abucket):
     alice.put_object(Bucket=abucket, Key="y", Body=b"y")
     body = (b'<?xml version="1.0"?><!DOCTYPE Delete [<!ENTITY k "y">]>'
             b"<Delete><Object><Key>&k;</Key></Object></Delete>")
-    md5 = base64.b64encode(hashlib.md5(body).digest()).decode()
-    resp = s3util.raw_request(hostile, "POST", f"/{abucket}", "delete=",
-                              headers={"Content-MD5": md5}, body=body,
-                              access_key=ALICE[0], secret_key=ALICE[1])
+    resp = delete_objects_raw(hostile, abucket, body)
     assert resp.status == 400 and resp.error_xml()["Code"] == "MalformedXML", resp
     assert alice.get_object(Bucket=abucket, Key="y")["Body"].read() == b"y"
 
