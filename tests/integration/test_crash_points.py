@@ -152,6 +152,9 @@ def explore(tmp_path_factory, crash_config, counts, mode):
         s3 = s3util.make_client(server, read_timeout=30)
         try:
             acked = run_sequence(s3, model)
+        except BaseException:
+            server.stop()  # an unexpected error must not leave the server running
+            raise
         finally:
             if action == "crash":
                 # The armed point may come after the last write (a deferred free); if it never
