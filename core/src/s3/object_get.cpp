@@ -44,9 +44,8 @@ Result<std::optional<ByteRange>> ParseRange(const std::string& header, uint64_t 
   return std::optional<ByteRange>(ByteRange{first, std::min(last, size - 1)});
 }
 
-// The byte range of part `partNumber` (InvalidPartNumber beyond the last part).
-// The bytes of part partNumber; nullopt for a part of zero bytes (a multipart upload's last
-// part may be empty), which no byte range can name.
+// The byte range of part `partNumber` (InvalidPartNumber beyond the last part); nullopt for a
+// part of zero bytes (a multipart upload's last part may be empty), which no range can name.
 Result<std::optional<ByteRange>> PartRange(const S3Request& req, const ObjectRecord& o) {
   std::string v = req.Query("partNumber");
   if (v.empty() || v.size() > 5 || v.find_first_not_of("0123456789") != std::string::npos ||
@@ -150,18 +149,19 @@ S3Outcome GetObject(S3Request& req) {
   // Headers go out with the first verified bytes: a stripe that cannot be read before then
   // still gets a proper error response; after, the connection is cut (never wrong data).
   std::ostream* out = nullptr;
+  bool client_gone = false;
   auto sink = [&](const uint8_t* data, size_t size) -> Status {
     if (out == nullptr) out = &req.response.Send();
     out->write(reinterpret_cast<const char*>(data), static_cast<std::streamsize>(size));
-    if (!*out) return Status::IOError("client went away");
-    return Status::Ok();
+    client_gone = !*out;
+    return client_gone ? Status::IOError("client went away") : Status::Ok();
   };
   std::string what = req.bucket + "/" + req.key;
   Status st = ReadObjectRange(req.svc.data, o, first, count, sink, what);
   if (!st.ok()) {
     if (out == nullptr) return ToS3(st);
     // Bytes already went out: cut the connection so the client sees a short body.
-    LogError("s3", "aborting response of " + what + ": " + st.ToString());
+    if (!client_gone) LogError("s3", "aborting response of " + what + ": " + st.ToString());
     req.response.Abort();
   }
   return std::nullopt;

@@ -39,13 +39,13 @@ Result<size_t> RequestBody::Read(uint8_t* out, size_t size) {
       pending_.assign(raw_.data(), got);
     }
     total_ += pending_.size();
-    if (total_ > max_bytes_) {
-      return Status::S3(CAIRN_INVALID_ARGUMENT, "EntityTooLarge",
-                        "Your proposed upload exceeds the maximum allowed size.");
-    }
     if (expected_ && total_ > *expected_) {
       return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidRequest",
                         "the body is longer than the declared content length");
+    }
+    if (total_ > max_bytes_) {
+      return Status::S3(CAIRN_INVALID_ARGUMENT, "EntityTooLarge",
+                        "Your proposed upload exceeds the maximum allowed size.");
     }
   }
   size_t n = std::min(size, pending_.size() - pending_pos_);
@@ -62,7 +62,6 @@ std::string S3Request::Query(const std::string& name, const std::string& def) co
 std::optional<uint64_t> S3Request::DeclaredLength() const {
   std::string v = Header("x-amz-decoded-content-length");
   if (v.empty()) return http.content_length();
-  if (v.empty()) return std::nullopt;
   try {
     return std::stoull(v);
   } catch (...) {
@@ -80,7 +79,7 @@ RequestBody& S3Request::Body(uint64_t max_bytes) {
 
 Result<std::string> S3Request::ReadSmallBody(size_t limit) {
   std::string out;
-  RequestBody& body = Body(limit + 1);
+  RequestBody& body = Body(limit);
   uint8_t buf[16384];
   while (true) {
     auto n = body.Read(buf, sizeof(buf));
