@@ -24,7 +24,9 @@ struct ServerConfig {
   std::vector<std::string> virtual_host_domains;
   std::vector<std::string> plugin_dirs;  // searched in addition to <binary dir>/plugins
   int64_t max_threads = 64;   // workers serving requests
-  int64_t max_queued = 256;   // requests with a complete head waiting for a worker
+  // Requests with a complete head waiting for a worker: a queued request costs only its
+  // connection, so the queue is long; past it the answer is 503 SlowDown.
+  int64_t max_queued = 4096;
   // The connection layer (core/src/http/http_server.h): idle and slow clients hold no worker.
   int64_t max_connections = 16384;
   int64_t max_connections_per_client = 1024;

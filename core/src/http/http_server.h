@@ -43,7 +43,7 @@ class HttpHandler {
 
 struct HttpServerLimits {
   size_t worker_threads = 64;
-  size_t max_queued = 256;
+  size_t max_queued = 4096;
   size_t max_connections = 16384;
   size_t max_connections_per_client = 1024;
   int64_t header_timeout_ms = 10000;

@@ -74,6 +74,10 @@ TEST(ConfigErrorsTest, OutOfRangeIntegers) {
             "cairn.toml:2:15: server.max_threads: must be between 2 and 4096");
   EXPECT_EQ(Error("[server]\nmax_queued = 0\n"),
             "cairn.toml:2:14: server.max_queued: must be between 1 and 1048576");
+  EXPECT_EQ(Error("[server]\nheader_timeout_seconds = 0\n"),
+            "cairn.toml:2:26: server.header_timeout_seconds: must be between 1 and 3600");
+  EXPECT_EQ(Error("[storage]\nmax_put_bytes = 6442450944\n"),
+            "cairn.toml:2:17: storage.max_put_bytes: must be between 1048576 and 5368709120");
   EXPECT_EQ(Error("[storage]\ndata_shards = 0\n"),
             "cairn.toml:2:15: storage.data_shards: must be between 1 and 64");
   EXPECT_EQ(Error("[storage]\ndata_shards = 65\n"),

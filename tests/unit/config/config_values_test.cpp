@@ -31,7 +31,13 @@ TEST(ConfigValuesTest, EmptyFileGivesTheDefaults) {
   EXPECT_TRUE(c.server.virtual_host_domains.empty());
   EXPECT_TRUE(c.server.plugin_dirs.empty());
   EXPECT_EQ(c.server.max_threads, 64);
-  EXPECT_EQ(c.server.max_queued, 256);
+  EXPECT_EQ(c.server.max_queued, 4096);
+  EXPECT_EQ(c.server.max_connections, 16384);
+  EXPECT_EQ(c.server.max_connections_per_client, 1024);
+  EXPECT_EQ(c.server.header_timeout_seconds, 10);
+  EXPECT_EQ(c.server.idle_timeout_seconds, 15);
+  EXPECT_EQ(c.server.body_timeout_seconds, 60);
+  EXPECT_EQ(c.storage.max_put_bytes, 5ll << 30);
   EXPECT_EQ(c.storage.codec, "isal");
   EXPECT_EQ(c.storage.data_shards, 6);
   EXPECT_EQ(c.storage.parity_shards, 3);
