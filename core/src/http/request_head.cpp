@@ -197,7 +197,8 @@ Result<RequestHead> ParseRequestHead(std::string_view bytes, const HeadLimits& l
   int hosts = 0, lengths = 0, encodings = 0;
   for (size_t i = 1; i < lines.size(); ++i) {
     std::string_view line = lines[i];
-    if (line[0] == ' ' || line[0] == '\t') {
+    // An empty line here (the head ended earlier) falls to the "name: value" check below.
+    if (!line.empty() && (line[0] == ' ' || line[0] == '\t')) {
       return BadRequest("Header lines may not be folded (obs-fold).");
     }
     size_t colon = line.find(':');

@@ -87,6 +87,24 @@ int CallGlobal(lua_State* L) {
   return 1;
 }
 
+// setmetatable, refusing a metatable with __gc: Lua runs finalizers with debug hooks off (lgc.c,
+// GCTM), so a finalizer would run outside the instruction budget, and an endless one would hang
+// a call or the lua_close of the sandbox. A __gc added to a metatable later marks nothing for
+// finalization, so checking here is enough. Upvalue 1 is the base library's setmetatable.
+int SetmetatableWithoutGc(lua_State* L) {
+  if (lua_type(L, 2) == LUA_TTABLE) {
+    lua_pushliteral(L, "__gc");
+    if (lua_rawget(L, 2) != LUA_TNIL) {
+      return luaL_error(L, "__gc metamethods are not allowed in policy scripts");
+    }
+    lua_pop(L, 1);
+  }
+  lua_pushvalue(L, lua_upvalueindex(1));
+  lua_insert(L, 1);
+  lua_call(L, lua_gettop(L) - 1, 1);
+  return 1;
+}
+
 int CheckFunction(lua_State* L) {
   auto* name = static_cast<const std::string*>(lua_touserdata(L, 1));
   lua_rawgeti(L, LUA_REGISTRYINDEX, LUA_RIDX_GLOBALS);
@@ -183,6 +201,9 @@ int LuaSandbox::OpenLibs(lua_State* L) {
   lua_getfield(L, -1, "randomseed");
   lua_setfield(L, LUA_REGISTRYINDEX, kRandomSeedKey);
   lua_pop(L, 1);
+  lua_getglobal(L, "setmetatable");
+  lua_pushcclosure(L, SetmetatableWithoutGc, 1);
+  lua_setglobal(L, "setmetatable");
   lua_pushcfunction(L, &LuaSandbox::SafePcall);
   lua_setglobal(L, "pcall");
   lua_pushcfunction(L, &LuaSandbox::SafeXpcall);

@@ -2,17 +2,20 @@
 // and hard limits, so that an operator's script can decide things but never touch the host.
 //
 // What a script gets: the base library without dofile, loadfile, load, require, collectgarbage,
-// print and warn; string without string.dump; table; math (math.random reseeded with a fixed
-// seed before every call, so a policy stays a pure function of its arguments); utf8; and the
-// host table `cairn` (see lua_host_lib.h). No io, os, debug, package or coroutine. Binary
-// chunks are refused.
+// print and warn, and with a setmetatable that refuses __gc (finalizers run with hooks off,
+// outside the instruction budget); string without string.dump; table; math (math.random
+// reseeded with a fixed seed before every call, so a policy stays a pure function of its
+// arguments); utf8; and the host table `cairn` (see lua_host_lib.h). No io, os, debug, package
+// or coroutine. Binary chunks are refused.
 //
 // Limits: a memory ceiling enforced by the state's allocator (an allocation past it fails, and
 // Lua raises "not enough memory") and an instruction budget per call enforced by a count hook
 // ("instruction limit exceeded"). pcall and xpcall are replaced by versions that cannot swallow
 // a limit error, so a script cannot catch its way past its budget. Known gap: one call into a
-// C library function (e.g. a pathological string.find pattern) is a single instruction, so the
-// budget bounds it only by the memory it can allocate.
+// C library function is a single instruction, so the budget does not bound time: a
+// pathological string.find pattern allocates nothing and is not bounded at all, and a loop that
+// copies a large string at every step is bounded only by instructions x memory (minutes with
+// the defaults; found by fuzzing, see docs/testing.md).
 //
 // Errors -- syntax, runtime, limits, unsupported values -- come back as Status messages that
 // name the script, with the line when Lua knows it ("scripts/lua/placement.lua:42: ...").

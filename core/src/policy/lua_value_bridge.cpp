@@ -46,9 +46,29 @@ void PushAtDepth(lua_State* L, const LuaValue& value, int depth) {
   }
 }
 
-Result<LuaValue> ReadAtDepth(lua_State* L, int index, int depth);
+// What a copy may still take, in bytes (see kMaxLuaValueBytes).
+struct CopyBudget {
+  size_t left = kMaxLuaValueBytes;
+  // False, and the budget spent, once `bytes` more would pass it.
+  bool Take(size_t bytes) {
+    if (bytes > left) {
+      left = 0;
+      return false;
+    }
+    left -= bytes;
+    return true;
+  }
+};
 
-Result<LuaValue> ReadTable(lua_State* L, int index, int depth) {
+Status TooLarge() {
+  return Status::InvalidArgument("a value larger than " + std::to_string(kMaxLuaValueBytes) +
+                                 " bytes once copied (a table or string counts each time it "
+                                 "appears)");
+}
+
+Result<LuaValue> ReadAtDepth(lua_State* L, int index, int depth, CopyBudget* budget);
+
+Result<LuaValue> ReadTable(lua_State* L, int index, int depth, CopyBudget* budget) {
   if (depth > kMaxLuaValueDepth) {
     return Status::InvalidArgument("tables nested deeper than " +
                                    std::to_string(kMaxLuaValueDepth));
@@ -61,7 +81,7 @@ Result<LuaValue> ReadTable(lua_State* L, int index, int depth) {
   std::map<lua_Integer, LuaValue> by_index;
   lua_pushnil(L);
   while (lua_next(L, index) != 0) {
-    Result<LuaValue> element = ReadAtDepth(L, lua_gettop(L), depth + 1);
+    Result<LuaValue> element = ReadAtDepth(L, lua_gettop(L), depth + 1, budget);
     if (!element.ok()) {
       lua_pop(L, 2);
       return element.status();
@@ -69,6 +89,10 @@ Result<LuaValue> ReadTable(lua_State* L, int index, int depth) {
     if (lua_type(L, -2) == LUA_TSTRING) {
       size_t size = 0;
       const char* key = lua_tolstring(L, -2, &size);  // a string already: no conversion
+      if (!budget->Take(size)) {
+        lua_pop(L, 2);
+        return TooLarge();
+      }
       table.Set(std::string(key, size), std::move(element.value()));
     } else if (lua_isinteger(L, -2)) {
       by_index.emplace(lua_tointeger(L, -2), std::move(element.value()));
@@ -90,8 +114,9 @@ Result<LuaValue> ReadTable(lua_State* L, int index, int depth) {
   return table;
 }
 
-Result<LuaValue> ReadAtDepth(lua_State* L, int index, int depth) {
+Result<LuaValue> ReadAtDepth(lua_State* L, int index, int depth, CopyBudget* budget) {
   index = lua_absindex(L, index);
+  if (!budget->Take(sizeof(LuaValue))) return TooLarge();
   switch (lua_type(L, index)) {
     case LUA_TNIL:
       return LuaValue();
@@ -105,10 +130,11 @@ Result<LuaValue> ReadAtDepth(lua_State* L, int index, int depth) {
     case LUA_TSTRING: {
       size_t size = 0;
       const char* data = lua_tolstring(L, index, &size);
+      if (!budget->Take(size)) return TooLarge();
       return LuaValue::String(std::string(data, size));
     }
     case LUA_TTABLE:
-      return ReadTable(L, index, depth);
+      return ReadTable(L, index, depth, budget);
     default:
       return Status::InvalidArgument(std::string("a ") + lua_typename(L, lua_type(L, index)) +
                                      " value");
@@ -119,6 +145,9 @@ Result<LuaValue> ReadAtDepth(lua_State* L, int index, int depth) {
 
 void PushLuaValue(lua_State* L, const LuaValue& value) { PushAtDepth(L, value, 0); }
 
-Result<LuaValue> ToLuaValue(lua_State* L, int index) { return ReadAtDepth(L, index, 0); }
+Result<LuaValue> ToLuaValue(lua_State* L, int index) {
+  CopyBudget budget;
+  return ReadAtDepth(L, index, 0, &budget);
+}
 
 }  // namespace cairn::policy

@@ -31,6 +31,12 @@ TEST(RequestHead, FindsTheEndOfAHead) {
   EXPECT_EQ(FindHeadEnd("\r\n\r\nGET / HTTP/1.1\r\nHost: h\r\n\r\n"), 31u);
 }
 
+// Found by fuzzing (tests/fuzz/corpus/request_head/crash-empty-header-line): an empty line
+// inside what the caller passed as one head was read at line[0].
+TEST(RequestHead, EmptyLineInsideTheHeadIsRefused) {
+  EXPECT_EQ(CodeOf("GET / HTTP/1.1\r\n\r\nHost: h\r\n\r\n"), "BadRequest");
+}
+
 TEST(RequestHead, ContentLengthIsDigitsOnlyAndOnce) {
   for (const char* bad : {"abc", "0x10", "18446744073709551615", "-1", "+5", "1 2", "", "1,1",
                           "99999999999999999999"}) {

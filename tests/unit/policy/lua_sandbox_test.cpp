@@ -124,6 +124,32 @@ end
   EXPECT_NE(message.find("instruction limit exceeded"), std::string::npos) << message;
 }
 
+// Found by fuzzing (tests/fuzz/corpus/lua_policy/gc-finalizer-loop): Lua runs __gc finalizers
+// with hooks off, so an endless finalizer hung the call (or the sandbox's lua_close).
+TEST(LuaSandboxTest, FinalizersAreRefused) {
+  SandboxOptions options;
+  options.limits.instructions_per_call = 100000;
+  auto sandbox = MustLoad(R"(
+function finalizer()
+  setmetatable({}, {__gc = function() while true do end end})
+  return 1
+end
+function plain()
+  local mt = {__index = function(t, k) return k end}
+  local t = setmetatable({}, mt)
+  mt.__gc = function() while true do end end  -- too late: marks nothing for finalization
+  return t.x
+end
+)",
+                          options);
+  ASSERT_NE(sandbox, nullptr);
+  std::string message = CallError(*sandbox, "finalizer");
+  EXPECT_NE(message.find("__gc metamethods are not allowed"), std::string::npos) << message;
+  Result<LuaValue> result = sandbox->Call("plain", {});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->string(), "x");
+}
+
 TEST(LuaSandboxTest, TopLevelLoopFailsTheLoad) {
   SandboxOptions options;
   options.limits.instructions_per_call = 100000;
@@ -176,6 +202,34 @@ TEST(LuaSandboxTest, MissingFile) {
   auto sandbox = LuaSandbox::LoadFile("/nonexistent/policy.lua", {});
   ASSERT_FALSE(sandbox.ok());
   EXPECT_TRUE(sandbox.status().IsNotFound());
+}
+
+// Found with the fuzz corpus (tests/fuzz/corpus/lua_policy/returns-shared-subtables-22): a
+// result that holds one table or string many times costs Lua little, but its copy was
+// exponential in C++ memory, past the sandbox's limit (4 GB for this one).
+TEST(LuaSandboxTest, ResultsThatShareValuesAreBoundedWhenCopied) {
+  auto sandbox = MustLoad(R"(
+function shared_tables()
+  local t = {1}
+  for i = 1, 22 do t = {t, t} end
+  return t
+end
+function repeated(size)
+  local s, t = string.rep("x", size), {}
+  for i = 1, 64 do t[i] = s end
+  return t
+end
+function shared_string() return repeated(1 << 20) end
+function fine() return repeated(1 << 10) end
+)");
+  ASSERT_NE(sandbox, nullptr);
+  for (const char* name : {"shared_tables", "shared_string"}) {
+    std::string message = CallError(*sandbox, name);
+    EXPECT_NE(message.find("bytes once copied"), std::string::npos) << message;
+  }
+  Result<LuaValue> fine = sandbox->Call("fine", {});
+  ASSERT_TRUE(fine.ok()) << fine.status().ToString();
+  EXPECT_EQ(fine->array().size(), 64u);
 }
 
 TEST(LuaSandboxTest, ValuesRoundTrip) {
