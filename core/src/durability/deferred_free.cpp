@@ -3,6 +3,7 @@
 #include <algorithm>
 #include <map>
 
+#include "meta/for_each_key.h"
 #include "meta/keys.h"
 #include "meta/records.h"
 #include "util/clock.h"
@@ -10,8 +11,6 @@
 
 namespace cairn {
 namespace {
-
-constexpr size_t kPage = 1000;
 
 // An unreadable lease counts as expired: it cannot hold anything off forever.
 int64_t ExpiresMs(const KeyValue& kv) {
@@ -57,67 +56,55 @@ void DeferredFree::Stop() {
   if (thread_.joinable()) thread_.join();
 }
 
+void DeferredFree::FreeIfDue(const KeyValue& kv, const std::map<std::string, int64_t>& leased,
+                             PassReport* report) {
+  if (leased.count(keys::GarbageDataId(kv.key)) > 0) {
+    ++report->postponed;
+    return;
+  }
+  GarbageRecord garbage;
+  Status st = Decode(kv.value, &garbage);
+  if (st.ok()) {
+    for (const auto& s : garbage.segments) data_.Delete(s);
+  } else {
+    LogError("free", "unreadable deferred free " + kv.key +
+                         " (its shards are left to the scrubber's orphan collection): " +
+                         st.ToString());
+  }
+  Txn txn;
+  txn.Require(kv.key, TxnCondition::kValueEquals, kv.value);
+  txn.Delete(kv.key);
+  st = meta_.Commit(txn);
+  if (st.ok()) {
+    ++report->freed;
+  } else if (!st.IsConflict()) {  // a conflict: another gateway's pass freed it first
+    LogWarn("free", "deferred free " + kv.key + " stays for the next pass: " + st.ToString());
+  }
+}
+
 Result<DeferredFree::PassReport> DeferredFree::RunOnce(int64_t now_ms) {
   PassReport report;
   // Leases first, in one scan: they exist only for reads longer than half the delay, so the
   // family is small. A lease that matters was written about half a delay before its version's
   // free fell due, so it is in this scan of a pass that finds the entry due.
   std::map<std::string, int64_t> leased;  // data id -> latest expiry
-  const std::string lease_family(keys::kReadLeasePrefix);
-  std::string start = lease_family;
-  while (true) {
-    std::vector<KeyValue> rows;
-    CAIRN_RETURN_IF_ERROR(meta_.Scan(start, keys::PrefixEnd(lease_family), kPage, &rows));
-    for (const auto& kv : rows) {
-      const int64_t expires = ExpiresMs(kv);
-      if (expires > now_ms) {
-        int64_t& latest = leased[keys::ReadLeaseDataId(kv.key)];
-        latest = std::max(latest, expires);
-        continue;
-      }
-      // Expired: its reader ended without deleting it (a gateway died). Conditional, so that
-      // a late renewal wins.
-      Txn txn;
-      txn.Require(kv.key, TxnCondition::kValueEquals, kv.value);
-      txn.Delete(kv.key);
-      if (meta_.Commit(txn).ok()) ++report.leases_removed;
-    }
-    if (rows.size() < kPage) break;
-    start = rows.back().key + std::string(1, '\0');
-  }
-
-  const std::string end = keys::GarbageDueEnd(now_ms);
-  start = std::string(keys::kGarbagePrefix);
-  while (true) {
-    std::vector<KeyValue> rows;
-    CAIRN_RETURN_IF_ERROR(meta_.Scan(start, end, kPage, &rows));
-    for (const auto& kv : rows) {
-      if (leased.count(keys::GarbageDataId(kv.key)) > 0) {
-        ++report.postponed;
-        continue;
-      }
-      GarbageRecord garbage;
-      Status st = Decode(kv.value, &garbage);
-      if (st.ok()) {
-        for (const auto& s : garbage.segments) data_.Delete(s);
-      } else {
-        LogError("free", "unreadable deferred free " + kv.key +
-                             " (its shards are left to the scrubber's orphan collection): " +
-                             st.ToString());
-      }
-      Txn txn;
-      txn.Require(kv.key, TxnCondition::kValueEquals, kv.value);
-      txn.Delete(kv.key);
-      st = meta_.Commit(txn);
-      if (st.ok()) {
-        ++report.freed;
-      } else if (!st.IsConflict()) {  // a conflict: another gateway's pass freed it first
-        LogWarn("free", "deferred free " + kv.key + " stays for the next pass: " + st.ToString());
-      }
-    }
-    if (rows.size() < kPage) break;
-    start = rows.back().key + std::string(1, '\0');
-  }
+  CAIRN_RETURN_IF_ERROR(
+      ForEachKeyWithPrefix(meta_, keys::kReadLeasePrefix, [&](const KeyValue& kv) {
+        const int64_t expires = ExpiresMs(kv);
+        if (expires > now_ms) {
+          int64_t& latest = leased[keys::ReadLeaseDataId(kv.key)];
+          latest = std::max(latest, expires);
+          return;
+        }
+        // Expired: its reader ended without deleting it (a gateway died). Conditional, so that
+        // a late renewal wins.
+        Txn txn;
+        txn.Require(kv.key, TxnCondition::kValueEquals, kv.value);
+        txn.Delete(kv.key);
+        if (meta_.Commit(txn).ok()) ++report.leases_removed;
+      }));
+  CAIRN_RETURN_IF_ERROR(ForEachKey(meta_, keys::kGarbagePrefix, keys::GarbageDueEnd(now_ms),
+                                   [&](const KeyValue& kv) { FreeIfDue(kv, leased, &report); }));
   return report;
 }
 

@@ -20,7 +20,9 @@
 #include <chrono>
 #include <condition_variable>
 #include <cstdint>
+#include <map>
 #include <mutex>
+#include <string>
 #include <thread>
 #include <vector>
 
@@ -52,6 +54,9 @@ class DeferredFree {
   Result<PassReport> RunOnce(int64_t now_ms);
 
  private:
+  // Frees one due entry's shards, then the entry (conditionally), unless `leased` holds it off.
+  void FreeIfDue(const KeyValue& kv, const std::map<std::string, int64_t>& leased,
+                 PassReport* report);
 
   MetaStore& meta_;
   DataPath& data_;

@@ -6,6 +6,7 @@
 #include "data/data_path.h"
 #include "durability/stored_segments.h"
 #include "meta/count_keys.h"
+#include "meta/for_each_key.h"
 #include "meta/keys.h"
 #include "s3/object_common.h"
 #include "util/clock.h"
@@ -214,57 +215,37 @@ void Scrubber::RemoveOrphans() {
   // Families in the order a segment moves through them -- a part, an object, a deferred free
   // -- so that a segment moving on while the scans run is seen in the later family.
   std::map<std::string, std::string> wanted;
-  for (std::string_view family : {keys::kPartFamily, keys::kObjectFamily}) {
-    std::string start(family);
-    const std::string end = keys::PrefixEnd(family);
-    while (true) {
-      std::vector<KeyValue> rows;
-      Status st = svc_.meta.Scan(start, end, 1000, &rows);
-      if (!st.ok()) {
-        Update([&](ScrubProgress& p) { p.errors.push_back("orphan scan: " + st.ToString()); });
-        return;  // without the full picture nothing may be removed
-      }
-      if (rows.empty()) break;
-      for (const auto& kv : rows) {
-        ForEachSegment(kv.key, kv.value, [&](const Segment& s) {
-          for (size_t c = 0; c < s.chunks.size(); ++c) {
-            for (size_t i = 0; i < s.chunks[c].drives.size(); ++i) {
-              wanted[DataPath::ShardName(s.data_id, c, i)] = s.chunks[c].drives[i];
-            }
-          }
-        });
-      }
-      start = rows.back().key + std::string(1, '\0');
-    }
-  }
   // The data ids of replaced versions waiting for the deferred free, and of versions under a
   // read lease, are the deferred free's to remove, when no reader needs them any more
   // (deferred_free.h): every shard of theirs stays, on whatever drive. (A leased version is
   // also an object or a pending free, so the leases are only a second guard.)
   std::set<std::string> deferred;
-  for (std::string_view family : {keys::kGarbagePrefix, keys::kReadLeasePrefix}) {
-    std::string start(family);
-    const std::string end = keys::PrefixEnd(family);
-    while (true) {
-      std::vector<KeyValue> rows;
-      Status st = svc_.meta.Scan(start, end, 1000, &rows);
-      if (!st.ok()) {
-        Update([&](ScrubProgress& p) { p.errors.push_back("orphan scan: " + st.ToString()); });
-        return;
+  auto referenced = [&](std::string_view family, const KeyValue& kv) {
+    if (family == keys::kReadLeasePrefix) {
+      deferred.insert(keys::ReadLeaseDataId(kv.key));
+    } else if (family == keys::kGarbagePrefix) {
+      deferred.insert(keys::GarbageDataId(kv.key));
+      GarbageRecord garbage;
+      if (Decode(kv.value, &garbage).ok()) {
+        for (const auto& s : garbage.segments) deferred.insert(s.data_id);
       }
-      if (rows.empty()) break;
-      for (const auto& kv : rows) {
-        if (family == keys::kReadLeasePrefix) {
-          deferred.insert(keys::ReadLeaseDataId(kv.key));
-          continue;
+    } else {
+      ForEachSegment(kv.key, kv.value, [&](const Segment& s) {
+        for (size_t c = 0; c < s.chunks.size(); ++c) {
+          for (size_t i = 0; i < s.chunks[c].drives.size(); ++i) {
+            wanted[DataPath::ShardName(s.data_id, c, i)] = s.chunks[c].drives[i];
+          }
         }
-        deferred.insert(keys::GarbageDataId(kv.key));
-        GarbageRecord garbage;
-        if (Decode(kv.value, &garbage).ok()) {
-          for (const auto& s : garbage.segments) deferred.insert(s.data_id);
-        }
-      }
-      start = rows.back().key + std::string(1, '\0');
+      });
+    }
+  };
+  for (std::string_view family : {keys::kPartFamily, keys::kObjectFamily, keys::kGarbagePrefix,
+                                   keys::kReadLeasePrefix}) {
+    Status st = ForEachKeyWithPrefix(svc_.meta, family,
+                                     [&](const KeyValue& kv) { referenced(family, kv); });
+    if (!st.ok()) {
+      Update([&](ScrubProgress& p) { p.errors.push_back("orphan scan: " + st.ToString()); });
+      return;  // without the full picture nothing may be removed
     }
   }
   std::vector<DriveInfo> drives;

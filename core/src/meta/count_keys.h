@@ -7,20 +7,15 @@
 #include <string_view>
 
 #include "cairn/meta_store.h"
-#include "meta/keys.h"
+#include "meta/for_each_key.h"
 
 namespace cairn {
 
 // The keys starting with `prefix`; an error ends the count early (a progress total is a hint).
 inline uint64_t CountKeys(MetaStore& meta, std::string_view prefix) {
-  const std::string end = keys::PrefixEnd(prefix);
   uint64_t total = 0;
-  for (std::string start(prefix);;) {
-    std::vector<KeyValue> rows;
-    if (!meta.Scan(start, end, 1000, &rows).ok() || rows.empty()) return total;
-    total += rows.size();
-    start = rows.back().key + std::string(1, '\0');
-  }
+  (void)ForEachKeyWithPrefix(meta, prefix, [&](const KeyValue&) { ++total; });
+  return total;
 }
 
 }  // namespace cairn
