@@ -420,6 +420,9 @@ def test_tagging(s3, bucket):
     s3.put_object(Bucket=bucket, Key="k", Body=b"x", Tagging="team=storage&tier=hot%20one")
     assert _tags(s3, bucket, "k") == {"team": "storage", "tier": "hot one"}
     assert s3.get_object(Bucket=bucket, Key="k")["TagCount"] == 2
+    # Form encoding: "+" is a space, "%2B" a plus (decoded in that order).
+    s3.put_object(Bucket=bucket, Key="plus", Body=b"x", Tagging="a+b=c%2Bd+e")
+    assert _tags(s3, bucket, "plus") == {"a b": "c+d e"}
 
     resp = s3.put_object_tagging(Bucket=bucket, Key="k",
                                  Tagging={"TagSet": [{"Key": "only", "Value": "one"}]})

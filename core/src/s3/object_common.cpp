@@ -89,13 +89,13 @@ Result<Pairs> ParseTagQuery(const std::string& text) {
   while (start <= text.size()) {
     size_t amp = text.find('&', start);
     std::string part = text.substr(start, amp == std::string::npos ? std::string::npos : amp - start);
+    // x-amz-tagging is form-encoded: a literal '+' means space, and "%2B" is a '+', so the
+    // pluses are replaced before decoding, never after.
+    std::replace(part.begin(), part.end(), '+', ' ');
     size_t eq = part.find('=');
     auto k = UrlDecode(part.substr(0, eq));
     auto v = UrlDecode(eq == std::string::npos ? "" : part.substr(eq + 1));
     if (!k || !v) return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidTag", "malformed x-amz-tagging");
-    // x-amz-tagging is form-encoded: '+' means space.
-    std::replace(k->begin(), k->end(), '+', ' ');
-    std::replace(v->begin(), v->end(), '+', ' ');
     tags.emplace_back(*k, *v);
     if (amp == std::string::npos) break;
     start = amp + 1;
