@@ -29,9 +29,6 @@ std::optional<std::string> LowerHexSha256(std::string_view s) {
 Result<std::optional<ExpectedChecksum>> HeaderChecksum(const HeaderList& headers) {
   std::optional<ExpectedChecksum> found;
   for (const auto& [name, value] : headers) {
-    if (EqualsIgnoreCase(name, "x-amz-checksum-crc64nvme")) {
-      return errors::InvalidRequest("The CRC64NVME checksum algorithm is not supported.");
-    }
     auto algorithm = ChecksumFromHeader(name);
     if (!algorithm) continue;
     if (found) return errors::InvalidRequest("Expecting a single x-amz-checksum- header.");
@@ -58,8 +55,8 @@ Result<std::unique_ptr<BodyDecoder>> MakeChunked(const DecoderRequest& r, bool i
     if (!algorithm) {
       return errors::InvalidRequest(
           "The value specified in the x-amz-trailer header is not "
-          "supported: only x-amz-checksum-crc32, -crc32c, -sha1 and "
-          "-sha256 are.");
+          "supported: only x-amz-checksum-crc32, -crc32c, -crc64nvme, "
+          "-sha1 and -sha256 are.");
     }
     if (trailer) options.trailer_checksum = algorithm;
   }

@@ -1,6 +1,7 @@
-// The S3 additional checksums (x-amz-checksum-crc32|crc32c|sha1|sha256), computed as the payload
-// streams and compared with the base64 value the client sent in a header or a trailer.
-// CRCs come from ISA-L, SHA digests from OpenSSL. Thread-compatible.
+// The S3 additional checksums (x-amz-checksum-crc32|crc32c|crc64nvme|sha1|sha256), computed as
+// the payload streams and compared with the base64 value the client sent in a header or a
+// trailer. The algorithms themselves are cairn_checksum's (checksum/s3_checksum.h).
+// Thread-compatible.
 #pragma once
 
 #include <cstdint>
@@ -9,33 +10,33 @@
 #include <string_view>
 
 #include "cairn/status.h"
+#include "checksum/s3_checksum.h"
 #include "crypto.h"
 
 namespace cairn::sigv4 {
 
-enum class ChecksumAlgorithm { kCrc32, kCrc32c, kSha1, kSha256 };
+using ChecksumAlgorithm = checksum::Algorithm;
 
 // The algorithm a header or trailer name ("x-amz-checksum-crc32c", any case) names, if any.
 std::optional<ChecksumAlgorithm> ChecksumFromHeader(std::string_view name);
 // The lowercase header name, e.g. "x-amz-checksum-crc32c".
-std::string_view ChecksumHeaderName(ChecksumAlgorithm algorithm);
-// The algorithm's short name as the core records it: "crc32", "crc32c", "sha1", "sha256".
+std::string ChecksumHeaderName(ChecksumAlgorithm algorithm);
+// The algorithm's short name as the core records it: "crc32", "crc32c", "crc64nvme", "sha1",
+// "sha256".
 std::string_view ChecksumAlgorithmName(ChecksumAlgorithm algorithm);
-// The raw digest length: 4 for CRCs, 20 for SHA-1, 32 for SHA-256.
+// The raw digest length: 4 for CRC32/CRC32C, 8 for CRC64NVME, 20 for SHA-1, 32 for SHA-256.
 size_t ChecksumSize(ChecksumAlgorithm algorithm);
 
 class Checksum {
  public:
-  explicit Checksum(ChecksumAlgorithm algorithm);
-  ChecksumAlgorithm algorithm() const { return algorithm_; }
-  void Update(const uint8_t* data, size_t size);
+  explicit Checksum(ChecksumAlgorithm algorithm) : hasher_(algorithm) {}
+  ChecksumAlgorithm algorithm() const { return hasher_.algorithm(); }
+  void Update(const uint8_t* data, size_t size) { hasher_.Update(data, size); }
   // The base64 digest of everything fed so far, as S3 writes it. Call once.
-  std::string FinishBase64();
+  std::string FinishBase64() { return Base64Encode(hasher_.Finish()); }
 
  private:
-  ChecksumAlgorithm algorithm_;
-  uint32_t crc_ = 0;
-  std::optional<Digest> digest_;
+  checksum::Hasher hasher_;
 };
 
 // A checksum the client announced, to compare with what the payload turns out to be.

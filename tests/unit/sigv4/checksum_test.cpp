@@ -24,6 +24,8 @@ TEST(Checksum, KnownValuesInAnyPieces) {
     // CRC32("123456789") = 0xCBF43926, CRC32C("123456789") = 0xE3069283, big-endian base64.
     EXPECT_EQ(Of(ChecksumAlgorithm::kCrc32, "123456789", piece), "y/Q5Jg==");
     EXPECT_EQ(Of(ChecksumAlgorithm::kCrc32c, "123456789", piece), "4waSgw==");
+    // CRC64NVME("123456789") = 0xAE8B14860A799888.
+    EXPECT_EQ(Of(ChecksumAlgorithm::kCrc64Nvme, "123456789", piece), "rosUhgp5mIg=");
     EXPECT_EQ(Of(ChecksumAlgorithm::kSha1, "123456789", piece), "98O8HYCOBHMq32eZZczDTKeuNEE=");
     EXPECT_EQ(Of(ChecksumAlgorithm::kSha256, "123456789", piece),
               "FeKw08M4keuw8e9gnsQZQgwg4yDOlMZfvIwzEkSOsiU=");
@@ -36,6 +38,7 @@ TEST(Checksum, KnownValuesInAnyPieces) {
 TEST(Checksum, HeaderNames) {
   EXPECT_EQ(ChecksumFromHeader("X-Amz-Checksum-CRC32C"), ChecksumAlgorithm::kCrc32c);
   EXPECT_EQ(ChecksumFromHeader("x-amz-checksum-sha1"), ChecksumAlgorithm::kSha1);
+  EXPECT_EQ(ChecksumFromHeader("x-amz-checksum-crc64nvme"), ChecksumAlgorithm::kCrc64Nvme);
   EXPECT_FALSE(ChecksumFromHeader("x-amz-checksum-md5").has_value());
   EXPECT_FALSE(ChecksumFromHeader("x-amz-checksum-algorithm").has_value());
 }
