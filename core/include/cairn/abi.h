@@ -24,7 +24,7 @@ extern "C" {
 #endif
 
 #define CAIRN_ABI_MAJOR 1
-#define CAIRN_ABI_MINOR 3
+#define CAIRN_ABI_MINOR 4
 #define CAIRN_PLUGIN_ENTRY_SYMBOL "cairn_plugin_entry"
 
 typedef enum cairn_code {

@@ -30,6 +30,10 @@ typedef struct cairn_http_request {
   const cairn_header* headers;
   size_t header_count;
   int64_t now_unix;  // the server's clock, for skew and expiry checks
+  // ABI 1.4. The bucket the Host header names when the request is virtual-hosted style
+  // ("<bucket>.<domain>", see server.virtual_host_domains); NULL for path style. Signature
+  // Version 2 signs "/<bucket>" + path for such requests. Read it only when struct_size covers it.
+  const char* virtual_host_bucket;
 } cairn_http_request;
 
 typedef struct cairn_principal {
@@ -71,6 +75,8 @@ struct HttpRequestView {
   std::string uri;
   std::vector<std::pair<std::string, std::string>> headers;
   int64_t now_unix = 0;
+  // The bucket named by the Host header of a virtual-hosted-style request; empty for path style.
+  std::string virtual_host_bucket;
 };
 
 struct Principal {

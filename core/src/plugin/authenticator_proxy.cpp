@@ -50,8 +50,15 @@ Result<AuthResult> AuthenticatorProxy::Authenticate(const HttpRequestView& reque
   std::vector<cairn_header> headers;
   headers.reserve(request.headers.size());
   for (const auto& [name, value] : request.headers) headers.push_back({name.c_str(), value.c_str()});
-  cairn_http_request req{sizeof(cairn_http_request), request.method.c_str(), request.uri.c_str(),
-                         headers.data(), headers.size(), request.now_unix};
+  cairn_http_request req{sizeof(cairn_http_request),
+                         request.method.c_str(),
+                         request.uri.c_str(),
+                         headers.data(),
+                         headers.size(),
+                         request.now_unix,
+                         request.virtual_host_bucket.empty()
+                             ? nullptr
+                             : request.virtual_host_bucket.c_str()};
   cairn_principal principal{};
   void* decoder = nullptr;
   cairn_error err{};

@@ -13,7 +13,10 @@ namespace cairn {
 namespace {
 
 // Splits the raw target into bucket, key and decoded query. False on a malformed escape.
-bool Address(S3Request& r, const std::string& uri, const std::vector<std::string>& domains) {
+// *virtual_hosted says whether the Host header named the bucket.
+bool Address(S3Request& r, const std::string& uri, const std::vector<std::string>& domains,
+             bool* virtual_hosted) {
+  *virtual_hosted = false;
   size_t q = uri.find('?');
   auto path = UrlDecode(uri.substr(0, q));
   if (!path || path->empty() || (*path)[0] != '/') return false;
@@ -45,6 +48,7 @@ bool Address(S3Request& r, const std::string& uri, const std::vector<std::string
     if (host.size() > suffix.size() && host.ends_with(suffix)) {
       r.bucket = host.substr(0, host.size() - suffix.size());
       r.key = path->substr(1);
+      *virtual_hosted = true;
       return true;
     }
   }
@@ -103,7 +107,9 @@ class S3Handler : public http::HttpHandler {
   }
 
   S3Outcome Handle(S3Request& req) {
-    if (!Address(req, req.http.target(), svc_.config.server.virtual_host_domains)) {
+    bool virtual_hosted = false;
+    if (!Address(req, req.http.target(), svc_.config.server.virtual_host_domains,
+                 &virtual_hosted)) {
       return S3Error::Of("InvalidURI", "Couldn't parse the specified URI.");
     }
     HttpRequestView view;
@@ -111,6 +117,7 @@ class S3Handler : public http::HttpHandler {
     view.uri = req.http.target();
     view.now_unix = req.now_ms / 1000;
     view.headers = req.http.headers();
+    if (virtual_hosted) view.virtual_host_bucket = req.bucket;
     auto auth = svc_.auth.Authenticate(view);
     if (!auth.ok()) return S3Error::FromStatus(auth.status());
     req.principal = auth->principal;

@@ -56,10 +56,12 @@ std::string Sha256(std::string_view data) {
 
 std::string Sha256Hex(std::string_view data) { return HexEncode(Sha256(data)); }
 
-std::string HmacSha256(std::string_view key, std::string_view data) {
+namespace {
+
+std::string Hmac(const EVP_MD* md, std::string_view key, std::string_view data) {
   unsigned char out[EVP_MAX_MD_SIZE];
   unsigned int len = 0;
-  if (HMAC(EVP_sha256(), key.data(), static_cast<int>(key.size()),
+  if (HMAC(md, key.data(), static_cast<int>(key.size()),
            reinterpret_cast<const unsigned char*>(data.data()), data.size(), out,
            &len) == nullptr) {
     throw std::bad_alloc();
@@ -67,6 +69,16 @@ std::string HmacSha256(std::string_view key, std::string_view data) {
   std::string result(reinterpret_cast<const char*>(out), len);
   OPENSSL_cleanse(out, sizeof(out));
   return result;
+}
+
+}  // namespace
+
+std::string HmacSha256(std::string_view key, std::string_view data) {
+  return Hmac(EVP_sha256(), key, data);
+}
+
+std::string HmacSha1(std::string_view key, std::string_view data) {
+  return Hmac(EVP_sha1(), key, data);
 }
 
 std::string HexEncode(std::string_view raw) {

@@ -1,5 +1,6 @@
-// The cryptographic primitives SigV4 needs, over OpenSSL: streaming SHA-1/SHA-256, HMAC-SHA256,
-// hex and base64, and a constant-time comparison. Thread-compatible: one Digest per thread.
+// The cryptographic primitives SigV4 and SigV2 need, over OpenSSL: streaming SHA-1/SHA-256,
+// HMAC-SHA256 and HMAC-SHA1, hex and base64, and a constant-time comparison.
+// Thread-compatible: one Digest per thread.
 //
 // Allocation failure inside OpenSSL is reported as std::bad_alloc, like any other allocation
 // failure in the plugin; the SDK glue turns it into a Status at the boundary.
@@ -42,6 +43,8 @@ std::string Sha256(std::string_view data);
 std::string Sha256Hex(std::string_view data);
 // Raw 32-byte HMAC-SHA256.
 std::string HmacSha256(std::string_view key, std::string_view data);
+// Raw 20-byte HMAC-SHA1 (Signature Version 2).
+std::string HmacSha1(std::string_view key, std::string_view data);
 
 std::string HexEncode(std::string_view raw);
 std::string Base64Encode(std::string_view raw);

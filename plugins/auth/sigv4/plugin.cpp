@@ -1,7 +1,8 @@
 // The auth/sigv4 plugin: configuration keys and the exported entry point. The work is done by
-// SigV4Authenticator (cairn_auth_sigv4_impl); this file only wires it to the host.
+// S3Authenticator (SigV4, and SigV2 unless turned off; cairn_auth_sigv4_impl); this file only
+// wires it to the host.
 #include "cairn/sdk/auth_plugin.h"
-#include "sigv4_authenticator.h"
+#include "s3_authenticator.h"
 
 namespace cairn::sigv4 {
 namespace {
@@ -11,6 +12,8 @@ const cairn_config_key kConfigKeys[] = {
      "How far a request's X-Amz-Date may be from the server clock, in seconds (default 900)."},
     {"region", CAIRN_CONFIG_STRING, 0,
      "This server's region (default us-east-1). Requests signed for any region are accepted."},
+    {"allow_sigv2", CAIRN_CONFIG_BOOL, 0,
+     "Accept AWS Signature Version 2 (header and presigned URLs) besides SigV4 (default true)."},
 };
 
 }  // namespace
@@ -24,6 +27,7 @@ class SigV4Plugin : public Authenticator {
       settings.max_clock_skew_seconds = *skew;
     }
     if (auto region = context.GetString("region")) settings.region = *region;
+    bool allow_sigv2 = context.GetBool("allow_sigv2").value_or(true);
     // The context outlives the instance (see sdk::Instance), so the lookup may hold it.
     const sdk::PluginContext* ctx = &context;
     CredentialLookup lookup = [ctx](const std::string& access_key) -> Result<Credential> {
@@ -31,18 +35,18 @@ class SigV4Plugin : public Authenticator {
       if (!found.ok()) return found.status();
       return Credential{std::move(found.value().secret), std::move(found.value().user_id)};
     };
-    return std::make_unique<SigV4Plugin>(std::move(settings), std::move(lookup));
+    return std::make_unique<SigV4Plugin>(std::move(settings), allow_sigv2, std::move(lookup));
   }
 
-  SigV4Plugin(SigV4Settings settings, CredentialLookup lookup)
-      : impl_(std::move(settings), std::move(lookup)) {}
+  SigV4Plugin(SigV4Settings settings, bool allow_sigv2, CredentialLookup lookup)
+      : impl_(std::move(settings), allow_sigv2, std::move(lookup)) {}
 
   Result<AuthResult> Authenticate(const HttpRequestView& request) override {
     return impl_.Authenticate(request);
   }
 
  private:
-  SigV4Authenticator impl_;
+  S3Authenticator impl_;
 };
 
 }  // namespace cairn::sigv4

@@ -3,6 +3,8 @@
 //   CAIRN_AUTH_PLUGIN(MyAuth, "name", "1.0.0", kConfigKeys, kConfigKeyCount)
 #pragma once
 
+#include <cstddef>
+
 #include "cairn/authenticator.h"
 #include "cairn/sdk/plugin_context.h"
 #include "cairn/sdk/transport_plugin.h"  // CopyField
@@ -20,6 +22,12 @@ struct AuthGlue {
                     view.method = req->method;
                     view.uri = req->uri;
                     view.now_unix = req->now_unix;
+                    // Hosts built against ABI 1.0-1.3 do not pass it: path style.
+                    if (req->struct_size >= offsetof(cairn_http_request, virtual_host_bucket) +
+                                               sizeof(req->virtual_host_bucket) &&
+                        req->virtual_host_bucket != nullptr) {
+                      view.virtual_host_bucket = req->virtual_host_bucket;
+                    }
                     for (size_t i = 0; i < req->header_count; ++i) {
                       view.headers.emplace_back(req->headers[i].name, req->headers[i].value);
                     }
