@@ -9,9 +9,10 @@ namespace {
 constexpr char kBucket = 'B', kObject = 'O', kUpload = 'U', kPart = 'P';
 // Durability bookkeeping, each at its own version 1.
 constexpr char kGarbage = 'G', kReadLease = 'R';
-// Version 2 appended the additional checksum fields, version 3 the inline data of objects;
-// older records still decode.
-constexpr char kVersion = 3;
+// Version 2 appended the additional checksum fields, version 3 the inline data of objects,
+// version 4 the checksum type of uploads and the part checksums of objects; older records
+// still decode.
+constexpr char kVersion = 4;
 
 RecordWriter Begin(char type, char version = kVersion) {
   RecordWriter w;
@@ -24,7 +25,7 @@ RecordWriter Begin(char type, char version = kVersion) {
 Status Open(std::string_view in, char type, RecordReader* r, int* version = nullptr) {
   if (in.size() < 2 || in[0] != type || in[1] < 1 || in[1] > kVersion) {
     return Status::Corruption(std::string("unknown metadata record format (expected type ") +
-                              type + " version 1 to 3)");
+                              type + " version 1 to 4)");
   }
   if (version != nullptr) *version = in[1];
   *r = RecordReader(in.substr(2));
@@ -108,6 +109,8 @@ std::string Encode(const ObjectRecord& o) {
   w.Str(o.checksum_algorithm);
   w.Str(o.checksum);
   w.Str(o.inline_data);
+  w.U64(o.part_checksums.size());
+  for (const auto& c : o.part_checksums) w.Str(c);
   return std::move(w.out());
 }
 
@@ -132,6 +135,10 @@ Status Decode(std::string_view in, ObjectRecord* o) {
     o->checksum = r.Str();
   }
   if (version >= 3) o->inline_data = r.Str();
+  if (version >= 4) {
+    uint64_t count = r.U64();
+    for (uint64_t i = 0; r.ok() && i < count; ++i) o->part_checksums.push_back(r.Str());
+  }
   return Done(r);
 }
 
@@ -144,6 +151,7 @@ std::string Encode(const UploadRecord& u) {
   w.Pairs(u.headers);
   w.Pairs(u.tags);
   w.Str(u.checksum_algorithm);
+  w.Str(u.checksum_type);
   return std::move(w.out());
 }
 
@@ -159,6 +167,7 @@ Status Decode(std::string_view in, UploadRecord* u) {
   u->headers = r.Pairs();
   u->tags = r.Pairs();
   if (version >= 2) u->checksum_algorithm = r.Str();
+  if (version >= 4) u->checksum_type = r.Str();
   return Done(r);
 }
 

@@ -2,7 +2,7 @@
 // Each record starts with its type byte and format version; Decode refuses anything else
 // (and truncated or trailing bytes) with Corruption, so a format change is always a new
 // version, never a silent misread. Version 2 added the checksum fields, version 3 inline data
-// for objects; older versions still decode.
+// for objects, version 4 checksum types and part checksums; older versions still decode.
 #pragma once
 
 #include <cstdint>
@@ -53,10 +53,14 @@ struct ObjectRecord {
   Pairs tags;
   uint32_t parts_count = 0;  // 0 for a plain PUT; segments are then the parts
   std::vector<Segment> segments;
-  // The S3 additional checksum, if the client sent one: "crc32", "crc32c", "sha1" or "sha256"
-  // and the base64 value ("<base64>-<parts>" for a multipart composite).
+  // The S3 additional checksum, if the client sent one: "crc32", "crc32c", "crc64nvme", "sha1"
+  // or "sha256" and the base64 value. "<base64>-<parts>" is a multipart COMPOSITE checksum;
+  // without the suffix it is a FULL_OBJECT checksum (the checksum of all the bytes).
   std::string checksum_algorithm;
   std::string checksum;
+  // A multipart object's part checksums (base64, one per part in order; record version 4),
+  // for GetObjectAttributes and partNumber reads. Empty without a checksum algorithm.
+  std::vector<std::string> part_checksums;
   // Small objects live here instead of in shards (record version 3): with no segments, the
   // object's bytes are inline_data.
   std::string inline_data;
@@ -70,6 +74,8 @@ struct UploadRecord {
   Pairs headers;
   Pairs tags;
   std::string checksum_algorithm;  // from x-amz-checksum-algorithm; parts must carry it
+  // "COMPOSITE" or "FULL_OBJECT" (x-amz-checksum-type) with an algorithm, else empty.
+  std::string checksum_type;
 };
 
 struct PartRecord {

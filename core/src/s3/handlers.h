@@ -16,6 +16,7 @@ S3Outcome GetBucketLocation(S3Request& req);
 S3Outcome PutObject(S3Request& req);
 S3Outcome CopyObject(S3Request& req);
 S3Outcome GetObject(S3Request& req);  // also HEAD
+S3Outcome GetObjectAttributes(S3Request& req);  // object_attributes.cpp
 S3Outcome DeleteObject(S3Request& req);
 S3Outcome DeleteObjects(S3Request& req);
 

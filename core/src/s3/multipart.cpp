@@ -7,6 +7,7 @@
 #include "meta/keys.h"
 #include "s3/handlers.h"
 #include "s3/conditions.h"
+#include "s3/object_checksum.h"
 #include "s3/object_common.h"
 #include "s3/xml.h"
 #include "util/clock.h"
@@ -93,15 +94,7 @@ S3Outcome CreateMultipartUpload(S3Request& req) {
   u.storage_class = params->storage_class;
   u.headers = StoredHeaders(req);
   u.tags = tags.value();
-  if (req.HasHeader("x-amz-checksum-algorithm")) {
-    u.checksum_algorithm = Poco::toLower(req.Header("x-amz-checksum-algorithm"));
-    if (ChecksumElement(u.checksum_algorithm).empty()) {
-      return S3Error::Of("InvalidRequest", "Checksum algorithm provided is unsupported. Please "
-                                           "try again with any of the valid types: [CRC32, "
-                                           "CRC32C, SHA1, SHA256]");
-    }
-    req.response.Set("x-amz-checksum-algorithm", Poco::toUpper(u.checksum_algorithm));
-  }
+  if (auto e = ReadUploadChecksum(req, &u)) return e;
   // Upload ids start with the initiation time so that uploads of one key list in initiation
   // order, as S3 lists them; the random rest makes them unguessable.
   char stamp[17];
@@ -203,21 +196,24 @@ S3Outcome UploadPartCopy(S3Request& req, const LoadedUpload& upload, uint32_t nu
   if (!params.ok()) return ToS3(params.status());
   params->storage_class = upload.record.storage_class;
   ObjectSource source(req.svc.data, src.value(), first, count, src_bucket + "/" + src_key);
+  // With a checksum algorithm, the part's checksum is computed as the bytes are copied.
+  std::optional<ChecksummingSource> checksummed;
+  if (auto a = checksum::FromName(upload.record.checksum_algorithm)) checksummed.emplace(source, *a);
+  PayloadSource& input = checksummed ? static_cast<PayloadSource&>(*checksummed) : source;
   Digest md5 = Digest::Md5();
   bool degraded = false;
-  auto segment = req.svc.data.Write(params.value(), source, &md5, &degraded);
+  auto segment = req.svc.data.Write(params.value(), input, &md5, &degraded);
   if (!segment.ok()) return ToS3(segment.status());
   PartRecord part{number, HexEncode(md5.Finish()), req.now_ms, std::move(segment.value()), {}, {}};
-  if (!upload.record.checksum_algorithm.empty()) {
-    // The part's checksum is computed from the copied bytes: read them back once more.
-    return S3Error::Of("NotImplemented",
-                       "UploadPartCopy into an upload with a checksum algorithm is not "
-                       "implemented yet");
+  if (checksummed) {
+    part.checksum_algorithm = upload.record.checksum_algorithm;
+    part.checksum = checksummed->FinishBase64();
   }
   if (auto e = StorePart(req, part, degraded)) return e;
   std::string xml = std::string("<CopyPartResult xmlns=\"") + kS3Namespace + "\">";
   XmlTag(xml, "LastModified", Iso8601(part.modified_ms));
   XmlTag(xml, "ETag", Quoted(part.etag));
+  if (checksummed) XmlTag(xml, ChecksumElement(part.checksum_algorithm), part.checksum);
   xml += "</CopyPartResult>";
   req.SendXml(200, xml);
   return std::nullopt;
@@ -315,7 +311,7 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
   }
   ObjectRecord rec;
   Digest etag_md5 = Digest::Md5();
-  std::string part_checksums;  // the raw part checksums, for the composite checksum
+  std::vector<const PartRecord*> used_parts;  // in object order, for the object checksum
   for (size_t i = 0; i < wanted.size(); ++i) {
     auto it = parts.find(wanted[i].first);
     if (it == parts.end() || it->second.etag != wanted[i].second) {
@@ -330,7 +326,7 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
                                             std::to_string(p.number) +
                                             " does not match the uploaded part.");
     }
-    if (!algorithm.empty()) part_checksums += Base64Decode(p.checksum).value_or("");
+    used_parts.push_back(&p);
     std::string raw_md5(16, '\0');
     for (size_t j = 0; j < 16; ++j) raw_md5[j] = std::stoi(p.etag.substr(2 * j, 2), nullptr, 16);
     etag_md5.Update(raw_md5);
@@ -345,11 +341,13 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
   rec.tags = upload->record.tags;
   rec.parts_count = static_cast<uint32_t>(wanted.size());
   if (!algorithm.empty()) {
-    // The composite form: the checksum of the parts' checksums, with the part count.
+    auto object_checksum = MultipartChecksum(upload->record, used_parts);
+    if (!object_checksum.ok()) return ToS3(object_checksum.status());
     rec.checksum_algorithm = algorithm;
-    rec.checksum = Base64Encode(ChecksumOf(algorithm, part_checksums).value_or("")) + "-" +
-                   std::to_string(wanted.size());
+    rec.checksum = object_checksum.value();
+    for (const PartRecord* p : used_parts) rec.part_checksums.push_back(p->checksum);
   }
+  if (auto e = CheckCompleteChecksum(req, upload->record, rec.checksum)) return e;
 
   // One transaction: the object appears and the upload disappears together.
   const std::string object_key = keys::Object(req.bucket, req.key);
@@ -397,7 +395,10 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
     XmlTag(xml, "Bucket", req.bucket);
     XmlTag(xml, "Key", req.key);
     XmlTag(xml, "ETag", Quoted(rec.etag));
-    if (!algorithm.empty()) XmlTag(xml, ChecksumElement(algorithm), rec.checksum);
+    if (!algorithm.empty()) {
+      XmlTag(xml, ChecksumElement(algorithm), rec.checksum);
+      XmlTag(xml, "ChecksumType", ChecksumTypeOf(rec.checksum));
+    }
     xml += "</CompleteMultipartUploadResult>";
     req.SendXml(200, xml);
     return std::nullopt;
@@ -450,6 +451,7 @@ S3Outcome ListParts(S3Request& req) {
   XmlTag(xml, "StorageClass", upload->record.storage_class);
   if (!upload->record.checksum_algorithm.empty()) {
     XmlTag(xml, "ChecksumAlgorithm", Poco::toUpper(upload->record.checksum_algorithm));
+    XmlTag(xml, "ChecksumType", UploadChecksumType(upload->record));
   }
   XmlTag(xml, "PartNumberMarker", std::to_string(*marker));
   uint32_t last = *marker;

@@ -2,6 +2,7 @@
 #include "data/object_source.h"
 #include "s3/conditions.h"
 #include "s3/handlers.h"
+#include "s3/object_checksum.h"
 #include "s3/object_common.h"
 #include "util/encoding.h"
 #include "util/log.h"
@@ -100,8 +101,12 @@ S3Outcome GetObject(S3Request& req) {
     range = part.value();
     empty_part = !part.value();
     if (o.parts_count > 0) req.response.Set("x-amz-mp-parts-count", std::to_string(o.parts_count));
+    size_t n = std::stoul(req.Query("partNumber"));
+    if (req.Header("x-amz-checksum-mode") == "ENABLED" && n <= o.part_checksums.size()) {
+      req.response.Set("x-amz-checksum-" + o.checksum_algorithm, o.part_checksums[n - 1]);
+    }
   } else if (!range.value() && req.Header("x-amz-checksum-mode") == "ENABLED") {
-    SetChecksumHeader(req, o.checksum_algorithm, o.checksum);
+    SetChecksumHeaders(req, o.checksum_algorithm, o.checksum);
   }
 
   SetObjectHeaders(req, o);

@@ -3,6 +3,7 @@
 #include "meta/keys.h"
 #include "s3/conditions.h"
 #include "s3/handlers.h"
+#include "s3/object_checksum.h"
 #include "s3/object_common.h"
 #include "s3/xml.h"
 #include "util/clock.h"
@@ -100,7 +101,23 @@ S3Outcome CopyObject(S3Request& req) {
   auto params = NewWriteParams(req, req.bucket, req.key, src->size);
   if (!params.ok()) return ToS3(params.status());
 
-  ObjectSource source(req.svc.data, src.value(), 0, src->size, src_bucket + "/" + src_key);
+  // The copy keeps the source's full-object checksum when the algorithm stays; a new algorithm
+  // (x-amz-checksum-algorithm) or a multipart source's composite one is computed while copying.
+  auto wanted_checksum = CopyChecksumAlgorithm(req);
+  if (!wanted_checksum.ok()) return ToS3(wanted_checksum.status());
+  auto source_checksum = checksum::FromName(src->checksum_algorithm);
+  std::optional<checksum::Algorithm> compute = wanted_checksum.value();
+  if (!compute && source_checksum && ChecksumTypeOf(src->checksum) != kChecksumFullObject) {
+    compute = source_checksum;
+  } else if (compute == source_checksum && ChecksumTypeOf(src->checksum) == kChecksumFullObject) {
+    compute.reset();
+  }
+  ObjectSource object_source(req.svc.data, src.value(), 0, src->size,
+                             src_bucket + "/" + src_key);
+  std::optional<ChecksummingSource> checksummed;
+  if (compute) checksummed.emplace(object_source, *compute);
+  PayloadSource& source =
+      checksummed ? static_cast<PayloadSource&>(*checksummed) : object_source;
   Digest md5 = Digest::Md5();
   bool degraded = false;
   ObjectRecord rec;
@@ -122,6 +139,13 @@ S3Outcome CopyObject(S3Request& req) {
   rec.storage_class = params->storage_class;
   rec.headers = directive == "REPLACE" ? StoredHeaders(req) : src->headers;
   rec.tags = tags;
+  if (checksummed) {
+    rec.checksum_algorithm = checksum::Name(*compute);
+    rec.checksum = checksummed->FinishBase64();
+  } else if (source_checksum) {
+    rec.checksum_algorithm = src->checksum_algorithm;
+    rec.checksum = src->checksum;
+  }
   std::vector<std::string> repair;
   if (degraded) repair.push_back(rec.segments[0].data_id);
   if (auto e = PublishObject(req.svc, req.bucket, req.key, rec, repair)) return e;
@@ -129,6 +153,11 @@ S3Outcome CopyObject(S3Request& req) {
   std::string xml = std::string("<CopyObjectResult xmlns=\"") + kS3Namespace + "\">";
   XmlTag(xml, "LastModified", Iso8601(rec.modified_ms));
   XmlTag(xml, "ETag", Quoted(rec.etag));
+  if (!rec.checksum.empty()) {
+    XmlTag(xml, std::string(checksum::XmlElement(*checksum::FromName(rec.checksum_algorithm))),
+           rec.checksum);
+    XmlTag(xml, "ChecksumType", ChecksumTypeOf(rec.checksum));
+  }
   xml += "</CopyObjectResult>";
   req.SendXml(200, xml);
   return std::nullopt;

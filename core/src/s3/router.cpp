@@ -13,7 +13,7 @@ const char* const kUnimplemented[] = {
     "encryption", "object-lock",    "retention",   "legal-hold",    "restore",
     "select",    "accelerate",      "requestPayment", "analytics",  "inventory",
     "metrics",   "intelligent-tiering", "ownershipControls", "publicAccessBlock",
-    "policyStatus", "attributes",   "torrent",     "website",       "renameObject"};
+    "policyStatus",  "torrent",     "website",       "renameObject"};
 
 S3Outcome NotImplemented(S3Request& req) {
   std::string what;
@@ -63,6 +63,7 @@ S3Outcome RouteObject(S3Request& req) {
   if (m == "GET" || m == "HEAD") {
     if (upload && m == "GET") return ListParts(req);
     if (tagging && m == "GET") return GetObjectTagging(req);
+    if (req.HasQuery("attributes") && m == "GET") return GetObjectAttributes(req);
     return GetObject(req);
   }
   if (m == "DELETE") {

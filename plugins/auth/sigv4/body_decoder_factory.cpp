@@ -3,6 +3,7 @@
 #include <charconv>
 #include <memory>
 
+#include "auth_params.h"
 #include "payload_decoder.h"
 #include "s3_errors.h"
 
@@ -73,6 +74,12 @@ Result<std::unique_ptr<BodyDecoder>> MakeChunked(const DecoderRequest& r, bool i
 
 }  // namespace
 
+bool IsCompleteMultipartUpload(std::string_view method, std::string_view uri) {
+  size_t q = uri.find('?');
+  if (method != "POST" || q == std::string_view::npos) return false;
+  return FindQueryParam(uri.substr(q + 1), "uploadId").has_value();
+}
+
 Result<std::unique_ptr<BodyDecoder>> MakeBodyDecoder(DecoderRequest r) {
   // The signing key leaves this function only inside a signed-chunk decoder.
   ChunkSigning signing = std::move(r.signing);
@@ -81,7 +88,8 @@ Result<std::unique_ptr<BodyDecoder>> MakeBodyDecoder(DecoderRequest r) {
     ~Wipe() { SecureWipe(key); }
   } wipe{&signing.signing_key};
 
-  auto header_checksum = HeaderChecksum(*r.headers);
+  Result<std::optional<ExpectedChecksum>> header_checksum = std::optional<ExpectedChecksum>();
+  if (!r.checksum_headers_name_object) header_checksum = HeaderChecksum(*r.headers);
   if (!header_checksum.ok()) return header_checksum.status();
   const std::string& hash = r.payload_hash;
 

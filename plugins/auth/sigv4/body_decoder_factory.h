@@ -17,7 +17,13 @@ struct DecoderRequest {
   bool presigned = false;
   // The verified request's signing context; only the signed aws-chunked modes keep it.
   ChunkSigning signing;
+  // CompleteMultipartUpload: its x-amz-checksum-* headers are the checksum of the object being
+  // assembled (the core checks them), not of this body.
+  bool checksum_headers_name_object = false;
 };
+
+// Whether `method` and `uri` (path?query) are a CompleteMultipartUpload (POST with uploadId).
+bool IsCompleteMultipartUpload(std::string_view method, std::string_view uri);
 
 // The decoder for the body, or null when it passes through unchanged (UNSIGNED-PAYLOAD and no
 // checksum header). InvalidArgument / InvalidRequest for payload hashes and checksum headers S3

@@ -174,6 +174,8 @@ Result<AuthResult> SigV4Authenticator::Authenticate(const HttpRequestView& reque
   DecoderRequest decoder_request{
       &request.headers, payload_hash, presigned,
       ChunkSigning{std::move(signing_key), amz_date, params.scope.ToString(), params.signature}};
+  decoder_request.checksum_headers_name_object =
+      IsCompleteMultipartUpload(request.method, request.uri);
   auto body = MakeBodyDecoder(std::move(decoder_request));
   if (!body.ok()) return body.status();
   AuthResult result;

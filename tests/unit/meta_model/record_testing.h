@@ -56,6 +56,7 @@ inline ObjectRecord FullObject() {
   o.checksum_algorithm = "crc32c";
   o.checksum = "yZRlqg==-3";
   o.inline_data = std::string("inline\0bytes\xff", 13);
+  o.part_checksums = {"AAAAAA==", "", "yZRlqg=="};
   return o;
 }
 
@@ -72,6 +73,7 @@ inline UploadRecord FullUpload() {
   u.headers = AwkwardHeaders();
   u.tags = {{"k", "v"}};
   u.checksum_algorithm = "sha256";
+  u.checksum_type = "COMPOSITE";
   return u;
 }
 
@@ -123,6 +125,7 @@ inline void ExpectSame(const ObjectRecord& a, const ObjectRecord& b) {
   EXPECT_EQ(a.checksum_algorithm, b.checksum_algorithm);
   EXPECT_EQ(a.checksum, b.checksum);
   EXPECT_EQ(a.inline_data, b.inline_data);
+  EXPECT_EQ(a.part_checksums, b.part_checksums);
 }
 
 inline void ExpectSame(const UploadRecord& a, const UploadRecord& b) {
@@ -133,6 +136,7 @@ inline void ExpectSame(const UploadRecord& a, const UploadRecord& b) {
   EXPECT_EQ(a.headers, b.headers);
   EXPECT_EQ(a.tags, b.tags);
   EXPECT_EQ(a.checksum_algorithm, b.checksum_algorithm);
+  EXPECT_EQ(a.checksum_type, b.checksum_type);
 }
 
 inline void ExpectSame(const PartRecord& a, const PartRecord& b) {
