@@ -32,3 +32,19 @@ def test_js_sdk_smoke(server, client_home):
     )
     proc = run_tool([NODE, "smoke.mjs"], env, timeout=300, cwd=JS_DIR)
     assert b"smoke: all ok" in proc.stdout, proc.stdout.decode()
+
+
+def test_js_sdk_every_checksum(server, client_home):
+    """js/checksums.mjs: CRC32, CRC32C, CRC64NVME, SHA1, SHA256 on PutObject and multipart
+    (COMPOSITE and FULL_OBJECT), BadDigest for a wrong value."""
+    _ensure_node_modules()
+    env = clean_env(
+        client_home,
+        CAIRN_ENDPOINT=server.endpoint,
+        CAIRN_ACCESS_KEY=server.access_key,
+        CAIRN_SECRET_KEY=server.secret_key,
+        CAIRN_BUCKET=unique_bucket("jsck"),
+        NODE_NO_WARNINGS="1",
+    )
+    proc = run_tool([NODE, "checksums.mjs"], env, timeout=300, cwd=JS_DIR)
+    assert b"checksums: all ok" in proc.stdout, proc.stdout.decode()

@@ -7,7 +7,6 @@
 import assert from "node:assert/strict";
 import { createHash } from "node:crypto";
 import { Readable } from "node:stream";
-import zlib from "node:zlib";
 
 import {
   CreateBucketCommand,
@@ -19,6 +18,8 @@ import {
   S3Client,
 } from "@aws-sdk/client-s3";
 import { Upload } from "@aws-sdk/lib-storage";
+
+import { crc32Base64 } from "./crc.mjs";
 
 const MiB = 1024 * 1024;
 
@@ -46,13 +47,6 @@ function pseudoRandomBytes(size, seed) {
 }
 
 const md5 = (data) => createHash("md5").update(data).digest("hex");
-
-function crc32Base64(data) {
-  const value = zlib.crc32(data);
-  const buf = Buffer.alloc(4);
-  buf.writeUInt32BE(value >>> 0);
-  return buf.toString("base64");
-}
 
 // Splits a buffer into a stream of uneven chunks, as a file or socket would deliver it.
 function streamOf(data) {
