@@ -53,9 +53,12 @@ def test_create_invalid_name(s3, name):
         s3.create_bucket(Bucket=name)
 
 
-def test_create_twice_is_already_owned(s3, bucket):
-    with expect_error("BucketAlreadyOwnedByYou", 409):
-        s3.create_bucket(Bucket=bucket)
+def test_create_twice_in_us_east_1_answers_200_and_changes_nothing(s3, bucket):
+    # S3's legacy us-east-1 answer to the owner; other regions answer 409
+    # BucketAlreadyOwnedByYou (test_s3_semantics.py).
+    s3.put_object(Bucket=bucket, Key="kept", Body=b"kept")
+    assert s3.create_bucket(Bucket=bucket)["ResponseMetadata"]["HTTPStatusCode"] == 200
+    assert s3.get_object(Bucket=bucket, Key="kept")["Body"].read() == b"kept"
 
 
 def test_location_default_region(s3, bucket):

@@ -102,7 +102,6 @@ def _error_cases(server, bucket):
                                          headers={"If-Match": '"00000000000000000000000000000000"'})),
         ("InvalidBucketName", 400, dict(method="PUT", path="/Bad_Bucket_Name")),
         ("BucketNotEmpty", 409, dict(method="DELETE", path=f"/{bucket}")),
-        ("BucketAlreadyOwnedByYou", 409, dict(method="PUT", path=f"/{bucket}")),
         ("KeyTooLongError", 400, dict(method="PUT", path=f"/{bucket}/{long_key}", body=b"x")),
         ("NoSuchUpload", 404, dict(method="GET", path=f"/{bucket}/k", query="uploadId=nope")),
         ("MalformedXML", 400, dict(method="POST", path=f"/{bucket}", query="delete=",

@@ -81,6 +81,7 @@ void Scrubber::RunPass(const std::string& bucket, const std::string& drive) {
     }
     if (drive.empty() && !stopping) {
       ExpireUploads();  // before the orphan sweep, which then finds nothing of theirs
+      ForgetCompletedUploads();
       RemoveStrayParts();
       RemoveOrphans();
     }
@@ -169,6 +170,24 @@ void Scrubber::ExpireUploads() {
       }
     }
     start = rows.back().key + std::string(1, '\0');
+  }
+}
+
+void Scrubber::ForgetCompletedUploads() {
+  const int64_t cutoff_ms = NowMillis() - kCompletedUploadKeepMs;
+  std::vector<std::string> expired;
+  Status st = ForEachKeyWithPrefix(svc_.meta, keys::kCompletedUploadPrefix,
+                                   [&](const KeyValue& kv) {
+                                     CompletedUploadRecord c;
+                                     if (!Decode(kv.value, &c).ok() || c.completed_ms < cutoff_ms) {
+                                       expired.push_back(kv.key);
+                                     }
+                                   });
+  if (!st.ok()) LogWarn("scrub", "listing completed uploads: " + st.ToString());
+  for (size_t i = 0; i < expired.size(); i += kMaxTxnOps) {
+    Txn txn;
+    for (size_t j = i; j < expired.size() && j < i + kMaxTxnOps; ++j) txn.Delete(expired[j]);
+    if (!svc_.meta.Commit(txn).ok()) return;  // the next pass tries again
   }
 }
 

@@ -60,6 +60,8 @@ class Scrubber {
   void RemoveStrayParts();
   void RemoveOrphans();
   void ExpireUploads();
+  // Removes the answers of completed uploads older than kCompletedUploadKeepMs.
+  void ForgetCompletedUploads();
   void Throttle(uint64_t bytes);
   template <typename Fn>
   void Update(Fn&& fn) {

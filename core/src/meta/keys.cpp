@@ -58,6 +58,10 @@ std::string GarbageDataId(std::string_view key) {
   return std::string(key.substr(kIdAt));
 }
 
+std::string CompletedUpload(std::string_view upload_id) {
+  return std::string(kCompletedUploadPrefix) + std::string(upload_id);
+}
+
 std::string ReadLease(std::string_view data_id, std::string_view reader_id) {
   return ReadLeasePrefix(data_id) + std::string(reader_id);
 }

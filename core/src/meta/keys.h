@@ -53,6 +53,10 @@ std::string ReadLeasePrefix(std::string_view data_id);
 // The data id of a ReadLease key ("" when it is not one).
 std::string ReadLeaseDataId(std::string_view key);
 
+// The answer of a completed multipart upload, for retried completions (CompletedUploadRecord).
+inline constexpr std::string_view kCompletedUploadPrefix = "c/";
+std::string CompletedUpload(std::string_view upload_id);
+
 // The smallest key greater than every key starting with `prefix` ("" when there is none,
 // which Scan reads as "unbounded").
 std::string PrefixEnd(std::string_view prefix);

@@ -8,7 +8,7 @@ namespace {
 // Record type tags; the version byte follows.
 constexpr char kBucket = 'B', kObject = 'O', kUpload = 'U', kPart = 'P';
 // Durability bookkeeping, each at its own version 1.
-constexpr char kGarbage = 'G', kReadLease = 'R';
+constexpr char kGarbage = 'G', kReadLease = 'R', kCompletedUpload = 'C';
 // Version 2 appended the additional checksum fields, version 3 the inline data of objects,
 // version 4 the checksum type of uploads and the part checksums of objects; older records
 // still decode.
@@ -81,16 +81,19 @@ std::string Encode(const BucketRecord& r) {
   w.Str(r.owner);
   w.I64(r.created_ms);
   w.Str(r.region);
+  w.Pairs(r.tags);
   return std::move(w.out());
 }
 
 Status Decode(std::string_view in, BucketRecord* out) {
   RecordReader r("");
-  CAIRN_RETURN_IF_ERROR(Open(in, kBucket, &r));
+  int version = 0;
+  CAIRN_RETURN_IF_ERROR(Open(in, kBucket, &r, &version));
   *out = BucketRecord{};
   out->owner = r.Str();
   out->created_ms = r.I64();
   out->region = r.Str();
+  if (version >= 4) out->tags = r.Pairs();
   return Done(r);
 }
 
@@ -240,6 +243,32 @@ Status Decode(std::string_view in, ReadLeaseRecord* l) {
   CAIRN_RETURN_IF_ERROR(OpenV1(in, kReadLease, &r));
   *l = ReadLeaseRecord{};
   l->expires_ms = r.I64();
+  return Done(r);
+}
+
+std::string Encode(const CompletedUploadRecord& c) {
+  RecordWriter w = Begin(kCompletedUpload, 1);
+  w.Str(c.bucket);
+  w.Str(c.key);
+  w.Str(c.parts_digest);
+  w.Str(c.etag);
+  w.Str(c.checksum_algorithm);
+  w.Str(c.checksum);
+  w.I64(c.completed_ms);
+  return std::move(w.out());
+}
+
+Status Decode(std::string_view in, CompletedUploadRecord* c) {
+  RecordReader r("");
+  CAIRN_RETURN_IF_ERROR(OpenV1(in, kCompletedUpload, &r));
+  *c = CompletedUploadRecord{};
+  c->bucket = r.Str();
+  c->key = r.Str();
+  c->parts_digest = r.Str();
+  c->etag = r.Str();
+  c->checksum_algorithm = r.Str();
+  c->checksum = r.Str();
+  c->completed_ms = r.I64();
   return Done(r);
 }
 

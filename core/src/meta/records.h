@@ -40,6 +40,7 @@ struct BucketRecord {
   std::string owner;
   int64_t created_ms = 0;
   std::string region;
+  Pairs tags;  // bucket tagging (record version 4)
 };
 
 struct ObjectRecord {
@@ -100,6 +101,21 @@ struct ReadLeaseRecord {
   int64_t expires_ms = 0;
 };
 
+// A completed multipart upload's answer (key c/<upload id>, see keys.h), kept for a while so
+// that a CompleteMultipartUpload retried after it succeeded -- every SDK retries after a lost
+// response -- answers the same 200 (record version 1).
+struct CompletedUploadRecord {
+  std::string bucket;
+  std::string key;
+  std::string parts_digest;  // identifies the completed part list (numbers and ETags)
+  std::string etag;
+  std::string checksum_algorithm;
+  std::string checksum;
+  int64_t completed_ms = 0;
+};
+// How long a completed upload's answer is kept; scrub passes remove older ones.
+inline constexpr int64_t kCompletedUploadKeepMs = 24 * 3600 * 1000;
+
 std::string Encode(const BucketRecord& r);
 std::string Encode(const ObjectRecord& r);
 std::string Encode(const UploadRecord& r);
@@ -112,5 +128,8 @@ std::string Encode(const GarbageRecord& r);
 std::string Encode(const ReadLeaseRecord& r);
 Status Decode(std::string_view in, GarbageRecord* r);
 Status Decode(std::string_view in, ReadLeaseRecord* r);
+
+std::string Encode(const CompletedUploadRecord& r);
+Status Decode(std::string_view in, CompletedUploadRecord* r);
 
 }  // namespace cairn

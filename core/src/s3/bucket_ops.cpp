@@ -1,11 +1,13 @@
 // ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation.
 #include <regex>
 
+#include "meta/for_each_key.h"
 #include "meta/keys.h"
 #include "s3/handlers.h"
 #include "s3/object_common.h"
 #include "s3/xml.h"
 #include "util/clock.h"
+#include "util/encoding.h"
 #include "util/log.h"
 
 namespace cairn {
@@ -27,21 +29,57 @@ bool ValidBucketName(const std::string& name) {
 }  // namespace
 
 S3Outcome ListBuckets(S3Request& req) {
-  std::vector<KeyValue> rows;
-  std::string prefix(keys::kBucketPrefix);
-  Status st = req.svc.meta.Scan(prefix, keys::PrefixEnd(prefix), 0, &rows);
-  if (!st.ok()) return ToS3(st);
+  // max-buckets pages the answer (1 to 10,000; all buckets without it); the continuation
+  // token is the last name of the previous page, base64-encoded.
+  size_t max_buckets = 0;
+  if (req.HasQuery("max-buckets")) {
+    std::string n = req.Query("max-buckets");
+    if (n.empty() || n.size() > 5 || n.find_first_not_of("0123456789") != std::string::npos ||
+        std::stoul(n) < 1 || std::stoul(n) > 10000) {
+      return S3Error::Of("InvalidArgument", "max-buckets must be an integer from 1 to 10000");
+    }
+    max_buckets = std::stoul(n);
+  }
+  std::string after;
+  if (req.HasQuery("continuation-token")) {
+    auto token = Base64Decode(req.Query("continuation-token"));
+    if (!token || !ValidBucketName(*token)) {
+      return S3Error::Of("InvalidArgument", "The continuation token provided is incorrect");
+    }
+    after = *token;
+  }
+  const std::string name_prefix = req.Query("prefix");
+  const std::string region = req.Query("bucket-region");
+  const std::string family(keys::kBucketPrefix);
+  std::string start = keys::Bucket(std::max(name_prefix, after));
   std::string xml = std::string("<ListAllMyBucketsResult xmlns=\"") + kS3Namespace + "\">" +
                     OwnerXml(req.principal.user_id) + "<Buckets>";
-  for (const auto& kv : rows) {
+  size_t listed = 0;
+  std::string last, next_token;
+  Status st = ForEachKey(req.svc.meta, start, keys::PrefixEnd(keys::Bucket(name_prefix)),
+                         [&](const KeyValue& kv) {
     BucketRecord b;
-    if (!Decode(kv.value, &b).ok() || b.owner != req.principal.user_id) continue;
+    const std::string name = kv.key.substr(family.size());
+    if (!next_token.empty() || name == after) return;
+    if (!Decode(kv.value, &b).ok() || b.owner != req.principal.user_id) return;
+    if (!region.empty() && b.region != region) return;
+    if (max_buckets != 0 && listed == max_buckets) {
+      next_token = Base64Encode(last);
+      return;
+    }
     xml += "<Bucket>";
-    XmlTag(xml, "Name", kv.key.substr(prefix.size()));
+    XmlTag(xml, "Name", name);
     XmlTag(xml, "CreationDate", Iso8601(b.created_ms));
+    XmlTag(xml, "BucketRegion", b.region);
     xml += "</Bucket>";
-  }
-  xml += "</Buckets></ListAllMyBucketsResult>";
+    last = name;
+    ++listed;
+  });
+  if (!st.ok()) return ToS3(st);
+  xml += "</Buckets>";
+  if (!next_token.empty()) XmlTag(xml, "ContinuationToken", next_token);
+  if (req.HasQuery("prefix")) XmlTag(xml, "Prefix", name_prefix);
+  xml += "</ListAllMyBucketsResult>";
   req.SendXml(200, xml);
   return std::nullopt;
 }
@@ -75,12 +113,14 @@ S3Outcome CreateBucket(S3Request& req) {
   Status st = req.svc.meta.Commit(txn);
   if (st.IsConflict()) {
     auto existing = LoadBucket(req.svc, req.bucket);
-    if (existing.ok() && existing->record.owner == req.principal.user_id) {
-      return S3Error::Of("BucketAlreadyOwnedByYou");
+    if (!existing.ok() || existing->record.owner != req.principal.user_id) {
+      return S3Error::Of("BucketAlreadyExists");
     }
-    return S3Error::Of("BucketAlreadyExists");
+    // us-east-1 keeps S3's legacy answer to its owner: 200, and the bucket is left as it
+    // is. Every other region answers 409.
+    if (region != "us-east-1") return S3Error::Of("BucketAlreadyOwnedByYou");
   }
-  if (!st.ok()) return ToS3(st);
+  if (!st.ok() && !st.IsConflict()) return ToS3(st);
   req.response.Set("Location", "/" + req.bucket);
   req.SendEmpty(200);
   return std::nullopt;

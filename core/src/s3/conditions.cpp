@@ -48,4 +48,59 @@ S3Outcome CheckPreconditions(const S3Request& req, const ObjectRecord& o,
   return std::nullopt;
 }
 
+WriteCondition WriteConditionOf(const S3Request& req) {
+  return WriteCondition{req.Header("If-Match"), req.Header("If-None-Match")};
+}
+
+S3Outcome CheckWriteCondition(const WriteCondition& c, const ObjectRecord* current) {
+  if (!c.if_match.empty()) {
+    if (current == nullptr) return S3Error::Of("NoSuchKey");
+    if (!EtagListMatches(c.if_match, current->etag)) return S3Error::Of("PreconditionFailed");
+  }
+  if (!c.if_none_match.empty() && current != nullptr &&
+      EtagListMatches(c.if_none_match, current->etag)) {
+    return S3Error::Of("PreconditionFailed");
+  }
+  return std::nullopt;
+}
+
+Result<DeleteCondition> DeleteConditionOf(const std::string& etag, const std::string& modified,
+                                          const std::string& size) {
+  DeleteCondition c;
+  c.if_match = etag;
+  if (!modified.empty()) {
+    // An HTTP date in the header, an ISO 8601 timestamp in DeleteObjects: Poco reads both.
+    c.last_modified_s = ParseHttpDate(modified);
+    if (!c.last_modified_s) {
+      return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidArgument",
+                        "The last-modified time condition is not a valid timestamp.");
+    }
+  }
+  if (!size.empty()) {
+    if (size.size() > 19 || size.find_first_not_of("0123456789") != std::string::npos) {
+      return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidArgument",
+                        "The size condition is not a valid size.");
+    }
+    c.size = std::stoull(size);
+  }
+  return c;
+}
+
+Result<DeleteCondition> DeleteConditionOf(const S3Request& req) {
+  return DeleteConditionOf(req.Header("If-Match"),
+                           req.Header("x-amz-if-match-last-modified-time"),
+                           req.Header("x-amz-if-match-size"));
+}
+
+S3Outcome CheckDeleteCondition(const DeleteCondition& c, const ObjectRecord& current) {
+  if (!c.if_match.empty() && !EtagListMatches(c.if_match, current.etag)) {
+    return S3Error::Of("PreconditionFailed");
+  }
+  if (c.last_modified_s && *c.last_modified_s != current.modified_ms / 1000) {
+    return S3Error::Of("PreconditionFailed");
+  }
+  if (c.size && *c.size != current.size) return S3Error::Of("PreconditionFailed");
+  return std::nullopt;
+}
+
 }  // namespace cairn

@@ -12,6 +12,9 @@ S3Outcome CreateBucket(S3Request& req);
 S3Outcome DeleteBucket(S3Request& req);
 S3Outcome HeadBucket(S3Request& req);
 S3Outcome GetBucketLocation(S3Request& req);
+S3Outcome PutBucketTagging(S3Request& req);  // bucket_tagging.cpp
+S3Outcome GetBucketTagging(S3Request& req);
+S3Outcome DeleteBucketTagging(S3Request& req);
 
 S3Outcome PutObject(S3Request& req);
 S3Outcome CopyObject(S3Request& req);

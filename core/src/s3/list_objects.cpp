@@ -33,11 +33,12 @@ S3Outcome ListObjects(S3Request& req) {
   if (v2) {
     after = req.Query("start-after");
     if (req.HasQuery("continuation-token")) {
+      // An empty token is the first page, as in S3 (clients send one to start).
       auto token = Base64Decode(req.Query("continuation-token"));
-      if (!token || token->empty()) {
+      if (!token) {
         return S3Error::Of("InvalidArgument", "The continuation token provided is incorrect");
       }
-      after = *token;
+      if (!token->empty()) after = *token;
     }
   } else {
     after = req.Query("marker");
@@ -52,7 +53,9 @@ S3Outcome ListObjects(S3Request& req) {
 
   std::string xml = std::string("<ListBucketResult xmlns=\"") + kS3Namespace + "\">";
   XmlTag(xml, "Name", req.bucket);
-  XmlTag(xml, "Prefix", enc(prefix));
+  // With encoding-type=url S3 encodes the Prefix element of ListObjectsV2 but not of
+  // ListObjects (v1): SDKs decode exactly that way, so a prefix like "\n" round-trips.
+  XmlTag(xml, "Prefix", v2 ? enc(prefix) : prefix);
   if (v2) {
     if (req.HasQuery("start-after")) XmlTag(xml, "StartAfter", enc(req.Query("start-after")));
     if (req.HasQuery("continuation-token")) {

@@ -71,6 +71,75 @@ Status LoadParts(Services& svc, const std::string& upload_id, std::vector<KeyVal
   return svc.meta.Scan(prefix, keys::PrefixEnd(prefix), 0, rows);
 }
 
+// A part as CompleteMultipartUpload names it.
+struct WantedPart {
+  uint32_t number = 0;
+  std::string etag;      // unquoted
+  std::string checksum;  // the part's checksum as the client sent it (may be empty)
+};
+
+// The parts of a CompleteMultipartUpload body, in the order given (InvalidPartOrder unless
+// ascending; MalformedXML without any). `algorithm` is the upload's checksum algorithm.
+S3Outcome ParseWantedParts(const XmlElement& doc, const std::string& algorithm,
+                           std::vector<WantedPart>* wanted) {
+  for (const auto& p : doc.children) {
+    if (p.name != "Part") continue;
+    std::string n = p.ChildText("PartNumber");
+    if (n.empty() || n.size() > 5 || n.find_first_not_of("0123456789") != std::string::npos) {
+      return S3Error::Of("MalformedXML");
+    }
+    std::string etag = p.ChildText("ETag");
+    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
+      etag = etag.substr(1, etag.size() - 2);
+    }
+    wanted->push_back({static_cast<uint32_t>(std::stoul(n)), etag,
+                       algorithm.empty() ? "" : p.ChildText(ChecksumElement(algorithm))});
+  }
+  if (wanted->empty()) return S3Error::Of("MalformedXML", "You must specify at least one part");
+  for (size_t i = 1; i < wanted->size(); ++i) {
+    if ((*wanted)[i].number <= (*wanted)[i - 1].number) return S3Error::Of("InvalidPartOrder");
+  }
+  return std::nullopt;
+}
+
+// Identifies a completion's part list (numbers and ETags, in order).
+std::string PartListDigest(const std::vector<WantedPart>& wanted) {
+  Digest d = Digest::Md5();
+  for (const auto& w : wanted) d.Update(std::to_string(w.number) + ":" + w.etag + "\n");
+  return HexEncode(d.Finish());
+}
+
+void SendCompletion(S3Request& req, const CompletedUploadRecord& done) {
+  std::string xml = std::string("<CompleteMultipartUploadResult xmlns=\"") + kS3Namespace + "\">";
+  XmlTag(xml, "Location", "/" + req.bucket + "/" + UrlEncode(req.key, true));
+  XmlTag(xml, "Bucket", req.bucket);
+  XmlTag(xml, "Key", req.key);
+  XmlTag(xml, "ETag", Quoted(done.etag));
+  if (!done.checksum_algorithm.empty()) {
+    XmlTag(xml, ChecksumElement(done.checksum_algorithm), done.checksum);
+    XmlTag(xml, "ChecksumType", ChecksumTypeOf(done.checksum));
+  }
+  xml += "</CompleteMultipartUploadResult>";
+  req.SendXml(200, xml);
+}
+
+// A CompleteMultipartUpload for an upload that no longer exists: when it completed, into this
+// bucket and key, with the same part list, within the replay window, the answer is the first
+// completion's (200, same ETag), as in S3; anything else is NoSuchUpload.
+S3Outcome ReplayCompletion(S3Request& req, const std::string& upload_id,
+                           const std::string& parts_digest) {
+  std::string raw;
+  CompletedUploadRecord done;
+  if (upload_id.empty() || upload_id.find('/') != std::string::npos ||
+      !req.svc.meta.Get(keys::CompletedUpload(upload_id), &raw).ok() ||
+      !Decode(raw, &done).ok() || done.bucket != req.bucket || done.key != req.key ||
+      done.parts_digest != parts_digest || done.completed_ms + kCompletedUploadKeepMs < req.now_ms) {
+    return S3Error::Of("NoSuchUpload");
+  }
+  SendCompletion(req, done);
+  return std::nullopt;
+}
+
 S3Outcome Prologue(S3Request& req) {
   if (auto e = ValidateKey(req.key)) return e;
   auto bucket = RequireBucket(req, req.bucket);
@@ -164,7 +233,7 @@ S3Outcome StorePart(S3Request& req, const PartRecord& part, bool degraded) {
 S3Outcome UploadPartCopy(S3Request& req, const LoadedUpload& upload, uint32_t number) {
   std::string src_bucket, src_key;
   if (auto e = ParseCopySource(req.Header("x-amz-copy-source"), &src_bucket, &src_key)) return e;
-  auto srcb = RequireBucket(req, src_bucket);
+  auto srcb = RequireBucket(req, src_bucket, kSourceExpectedOwner);
   if (!srcb.ok()) return ToS3(srcb.status());
   auto src = LoadObject(req.svc, src_bucket, src_key);
   if (!src.ok()) return ToS3(src.status());
@@ -272,35 +341,22 @@ S3Outcome UploadPart(S3Request& req) {
 
 S3Outcome CompleteMultipartUpload(S3Request& req) {
   if (auto e = Prologue(req)) return e;
-  auto upload = LoadUpload(req);
-  if (!upload.ok()) return ToS3(upload.status());
   const std::string id = req.Query("uploadId");
+  auto upload = LoadUpload(req);
+  if (!upload.ok() && upload.status().s3_code() != "NoSuchUpload") return ToS3(upload.status());
   auto body = req.ReadSmallBody(4 << 20);
   if (!body.ok()) return ToS3(body.status());
   auto doc = ParseXml(body.value());
   if (!doc.ok() || doc->name != "CompleteMultipartUpload") return S3Error::Of("MalformedXML");
-  std::vector<std::pair<uint32_t, std::string>> wanted;
-  std::vector<std::string> wanted_checksums;  // per part, as the client sent it (may be empty)
-  const std::string& algorithm = upload->record.checksum_algorithm;
-  for (const auto& p : doc->children) {
-    if (p.name != "Part") continue;
-    std::string n = p.ChildText("PartNumber");
-    if (n.empty() || n.size() > 5 || n.find_first_not_of("0123456789") != std::string::npos) {
-      return S3Error::Of("MalformedXML");
-    }
-    std::string etag = p.ChildText("ETag");
-    if (etag.size() >= 2 && etag.front() == '"' && etag.back() == '"') {
-      etag = etag.substr(1, etag.size() - 2);
-    }
-    wanted.emplace_back(std::stoul(n), etag);
-    wanted_checksums.push_back(algorithm.empty() ? "" : p.ChildText(ChecksumElement(algorithm)));
-  }
-  if (wanted.empty()) {
-    return S3Error::Of("MalformedXML", "You must specify at least one part");
-  }
-  for (size_t i = 1; i < wanted.size(); ++i) {
-    if (wanted[i].first <= wanted[i - 1].first) return S3Error::Of("InvalidPartOrder");
-  }
+  const std::string algorithm = upload.ok() ? upload->record.checksum_algorithm : "";
+  std::vector<WantedPart> wanted;
+  if (auto e = ParseWantedParts(doc.value(), algorithm, &wanted)) return e;
+  const std::string parts_digest = PartListDigest(wanted);
+  // The upload is gone: a retry of a completion that succeeded answers as the first did.
+  if (!upload.ok()) return ReplayCompletion(req, id, parts_digest);
+
+  const WriteCondition condition = WriteConditionOf(req);
+  if (auto e = PrecheckWriteCondition(req.svc, req.bucket, req.key, condition)) return e;
   std::vector<KeyValue> rows;
   Status st = LoadParts(req.svc, id, &rows);
   if (!st.ok()) return ToS3(st);
@@ -313,15 +369,15 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
   Digest etag_md5 = Digest::Md5();
   std::vector<const PartRecord*> used_parts;  // in object order, for the object checksum
   for (size_t i = 0; i < wanted.size(); ++i) {
-    auto it = parts.find(wanted[i].first);
-    if (it == parts.end() || it->second.etag != wanted[i].second) {
+    auto it = parts.find(wanted[i].number);
+    if (it == parts.end() || it->second.etag != wanted[i].etag) {
       return S3Error::Of("InvalidPart");
     }
     const PartRecord& p = it->second;
     if (i + 1 < wanted.size() && p.segment.size < kMinPartSize) {
       return S3Error::Of("EntityTooSmall");
     }
-    if (!wanted_checksums[i].empty() && wanted_checksums[i] != p.checksum) {
+    if (!wanted[i].checksum.empty() && wanted[i].checksum != p.checksum) {
       return S3Error::Of("InvalidPart", "The " + ChecksumElement(algorithm) + " of part " +
                                             std::to_string(p.number) +
                                             " does not match the uploaded part.");
@@ -369,10 +425,19 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
     txn.Put(object_key, Encode(rec));
     txn.Delete(keys::Upload(req.bucket, req.key, id));
     ObjectRecord old;
-    if (had_old && Decode(old_raw, &old).ok()) FreeReplaced(req.svc, txn, old);
+    const bool old_ok = had_old && Decode(old_raw, &old).ok();
+    if (condition.Any()) {
+      if (had_old && !old_ok) return S3Error::Of("InternalError");
+      // The upload stays: the client may retry without the condition, or abort.
+      if (auto e = CheckWriteCondition(condition, had_old ? &old : nullptr)) return e;
+    }
+    if (old_ok) FreeReplaced(req.svc, txn, old);
+    CompletedUploadRecord done{req.bucket, req.key, parts_digest, rec.etag,
+                               rec.checksum_algorithm, rec.checksum, req.now_ms};
+    txn.Put(keys::CompletedUpload(id), Encode(done));
     st = req.svc.meta.Commit(txn);
     if (st.IsConflict()) {
-      if (!LoadUpload(req).ok()) return S3Error::Of("NoSuchUpload");
+      if (!LoadUpload(req).ok()) return ReplayCompletion(req, id, parts_digest);
       continue;
     }
     if (!st.ok()) return ToS3(st);
@@ -386,21 +451,10 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
     // the deferred free's, scheduled in the commit.
     for (const auto& [n, p] : parts) {
       bool used = false;
-      for (const auto& w : wanted) used |= w.first == n;
+      for (const auto& w : wanted) used |= w.number == n;
       if (!used) req.svc.data.Delete(p.segment);
     }
-    std::string xml =
-        std::string("<CompleteMultipartUploadResult xmlns=\"") + kS3Namespace + "\">";
-    XmlTag(xml, "Location", "/" + req.bucket + "/" + UrlEncode(req.key, true));
-    XmlTag(xml, "Bucket", req.bucket);
-    XmlTag(xml, "Key", req.key);
-    XmlTag(xml, "ETag", Quoted(rec.etag));
-    if (!algorithm.empty()) {
-      XmlTag(xml, ChecksumElement(algorithm), rec.checksum);
-      XmlTag(xml, "ChecksumType", ChecksumTypeOf(rec.checksum));
-    }
-    xml += "</CompleteMultipartUploadResult>";
-    req.SendXml(200, xml);
+    SendCompletion(req, done);
     return std::nullopt;
   }
   return S3Error::Of("SlowDown");

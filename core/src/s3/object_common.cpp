@@ -103,8 +103,13 @@ Result<Pairs> ParseTagQuery(const std::string& text) {
   return tags;
 }
 
-S3Outcome ValidateTags(const Pairs& tags) {
-  if (tags.size() > 10) return S3Error::Of("BadRequest", "Object tags cannot be greater than 10");
+S3Outcome ValidateTags(const Pairs& tags, size_t max_tags) {
+  if (tags.size() > max_tags) {
+    return S3Error::Of(max_tags == 10 ? "BadRequest" : "InvalidTag",
+                       max_tags == 10 ? "Object tags cannot be greater than 10"
+                                      : "Bucket tag count cannot be greater than " +
+                                            std::to_string(max_tags));
+  }
   std::set<std::string> seen;
   for (const auto& [k, v] : tags) {
     if (k.empty() || k.size() > 128) {
@@ -124,7 +129,8 @@ void FreeReplaced(const Services& svc, Txn& txn, const ObjectRecord& replaced) {
 }
 
 S3Outcome PublishObject(Services& svc, const std::string& bucket, const std::string& key,
-                        const ObjectRecord& record, const std::vector<std::string>& repair) {
+                        const ObjectRecord& record, const std::vector<std::string>& repair,
+                        const WriteCondition& condition) {
   const std::string object_key = keys::Object(bucket, key);
   const std::string value = Encode(record);
   auto abandon = [&](const S3Error& e) -> S3Outcome {
@@ -147,10 +153,15 @@ S3Outcome PublishObject(Services& svc, const std::string& bucket, const std::str
     } else {
       txn.Require(object_key, TxnCondition::kNotExists);
     }
+    ObjectRecord old;
+    const bool old_ok = had_old && Decode(old_raw, &old).ok();
+    if (condition.Any()) {
+      if (had_old && !old_ok) return abandon(S3Error::Of("InternalError"));
+      if (auto e = CheckWriteCondition(condition, had_old ? &old : nullptr)) return abandon(*e);
+    }
     txn.Put(object_key, value);
     for (const auto& id : repair) txn.Put(keys::Repair(id), object_key);
-    ObjectRecord old;
-    if (had_old && Decode(old_raw, &old).ok()) FreeReplaced(svc, txn, old);
+    if (old_ok) FreeReplaced(svc, txn, old);
     st = svc.meta.Commit(txn);
     if (st.IsConflict()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 10 ? 1 : 10));
@@ -165,6 +176,14 @@ S3Outcome PublishObject(Services& svc, const std::string& bucket, const std::str
     return std::nullopt;
   }
   return abandon(S3Error::Of("SlowDown", "too many concurrent writes to this key"));
+}
+
+S3Outcome PrecheckWriteCondition(Services& svc, const std::string& bucket,
+                                 const std::string& key, const WriteCondition& condition) {
+  if (!condition.Any()) return std::nullopt;
+  auto current = LoadObject(svc, bucket, key);
+  if (!current.ok() && current.status().s3_code() != "NoSuchKey") return ToS3(current.status());
+  return CheckWriteCondition(condition, current.ok() ? &current.value() : nullptr);
 }
 
 std::string Quoted(const std::string& etag) { return "\"" + etag + "\""; }
@@ -189,11 +208,17 @@ void SetObjectHeaders(S3Request& req, const ObjectRecord& o) {
 }  // namespace cairn
 
 namespace cairn {
-Result<LoadedBucket> RequireBucket(S3Request& req, const std::string& bucket) {
+Result<LoadedBucket> RequireBucket(S3Request& req, const std::string& bucket,
+                                   const char* expected_owner_header) {
   auto b = LoadBucket(req.svc, bucket);
   if (!b.ok()) return b.status();
   if (b->record.owner != req.principal.user_id) {
     return Status::S3(CAIRN_ACCESS_DENIED, "AccessDenied", "");
+  }
+  if (req.HasHeader(expected_owner_header) &&
+      req.Header(expected_owner_header) != b->record.owner) {
+    return Status::S3(CAIRN_ACCESS_DENIED, "AccessDenied",
+                      std::string("The bucket is not owned by the ") + expected_owner_header);
   }
   return b;
 }

@@ -5,6 +5,7 @@
 #include <string>
 
 #include "meta/records.h"
+#include "s3/conditions.h"
 #include "s3/s3_request.h"
 
 namespace cairn {
@@ -29,8 +30,12 @@ S3Outcome ValidateKey(const std::string& key);
 Pairs StoredHeaders(const S3Request& req);
 // Parses "k1=v1&k2=v2" (x-amz-tagging) into tags, or InvalidTag.
 Result<Pairs> ParseTagQuery(const std::string& text);
-// Checks S3's tag limits (at most 10, key <= 128, value <= 256, unique keys).
-S3Outcome ValidateTags(const Pairs& tags);
+// Checks S3's tag limits (at most `max_tags`: 10 on an object, 50 on a bucket; key <= 128,
+// value <= 256 bytes, unique keys).
+S3Outcome ValidateTags(const Pairs& tags, size_t max_tags = 10);
+// The Tagging document of Put/GetObjectTagging and Put/GetBucketTagging (MalformedXML).
+Result<Pairs> ParseTaggingXml(const std::string& body);
+std::string TaggingXml(const Pairs& tags);
 
 // Publishes `record` as the current object in one metadata transaction that also requires the
 // bucket to be unchanged and schedules the deferred free of the object it replaced (see
@@ -38,9 +43,16 @@ S3Outcome ValidateTags(const Pairs& tags);
 // them); when the commit's outcome is unknown they are kept, since the record may have been
 // published: the scrubber's orphan collection removes them if it was not.
 // `repair` lists the data ids of segments written without every shard: they enter the repair
-// queue in the same transaction.
+// queue in the same transaction. `condition` (If-Match / If-None-Match) must hold for the
+// object it replaces, in that same transaction; when it does not, nothing is published.
 S3Outcome PublishObject(Services& svc, const std::string& bucket, const std::string& key,
-                        const ObjectRecord& record, const std::vector<std::string>& repair = {});
+                        const ObjectRecord& record, const std::vector<std::string>& repair = {},
+                        const WriteCondition& condition = {});
+
+// Checks a conditional write against the current object before any data is written, so a
+// write that must fail fails before its body is read (the publishing transaction checks again).
+S3Outcome PrecheckWriteCondition(Services& svc, const std::string& bucket,
+                                 const std::string& key, const WriteCondition& condition);
 
 // Adds to `txn` -- the transaction that replaces or deletes the object version `replaced` --
 // the deferred free of its shards (durability/deferred_free.h): they are removed
@@ -58,8 +70,13 @@ std::string OwnerXml(const std::string& owner);
 
 namespace cairn {
 // The bucket of the request, which the principal must own (AccessDenied otherwise: tenants
-// never see each other's buckets).
-Result<LoadedBucket> RequireBucket(S3Request& req, const std::string& bucket);
+// never see each other's buckets). When the request names the owner it expects in
+// `expected_owner_header` (x-amz-expected-bucket-owner, or x-amz-source-expected-bucket-owner
+// for a copy source), another owner is AccessDenied too.
+inline constexpr const char* kExpectedOwner = "x-amz-expected-bucket-owner";
+inline constexpr const char* kSourceExpectedOwner = "x-amz-source-expected-bucket-owner";
+Result<LoadedBucket> RequireBucket(S3Request& req, const std::string& bucket,
+                                   const char* expected_owner_header = kExpectedOwner);
 }  // namespace cairn
 
 namespace cairn {

@@ -15,6 +15,8 @@ S3Outcome PutObject(S3Request& req) {
   if (auto e = ValidateKey(req.key)) return e;
   auto bucket = RequireBucket(req, req.bucket);
   if (!bucket.ok()) return ToS3(bucket.status());
+  const WriteCondition condition = WriteConditionOf(req);
+  if (auto e = PrecheckWriteCondition(req.svc, req.bucket, req.key, condition)) return e;
 
   auto announced = ReadUploadBodyHeaders(req, req.svc.config.storage.max_put_bytes);
   if (!announced.ok()) return ToS3(announced.status());
@@ -59,7 +61,7 @@ S3Outcome PutObject(S3Request& req) {
   VerifiedChecksum(req, &rec.checksum_algorithm, &rec.checksum);
   std::vector<std::string> repair;
   if (degraded) repair.push_back(rec.segments[0].data_id);
-  if (auto e = PublishObject(req.svc, req.bucket, req.key, rec, repair)) return e;
+  if (auto e = PublishObject(req.svc, req.bucket, req.key, rec, repair, condition)) return e;
   req.response.Set("ETag", Quoted(rec.etag));
   SetChecksumHeader(req, rec.checksum_algorithm, rec.checksum);
   req.SendEmpty(200);
@@ -72,11 +74,13 @@ S3Outcome CopyObject(S3Request& req) {
   if (auto e = ParseCopySource(req.Header("x-amz-copy-source"), &src_bucket, &src_key)) return e;
   auto dst = RequireBucket(req, req.bucket);
   if (!dst.ok()) return ToS3(dst.status());
-  auto srcb = RequireBucket(req, src_bucket);
+  auto srcb = RequireBucket(req, src_bucket, kSourceExpectedOwner);
   if (!srcb.ok()) return ToS3(srcb.status());
   auto src = LoadObject(req.svc, src_bucket, src_key);
   if (!src.ok()) return ToS3(src.status());
   if (auto e = CheckPreconditions(req, src.value(), "x-amz-copy-source-")) return e;
+  const WriteCondition condition = WriteConditionOf(req);  // on the destination
+  if (auto e = PrecheckWriteCondition(req.svc, req.bucket, req.key, condition)) return e;
 
   std::string directive = req.Header("x-amz-metadata-directive", "COPY");
   std::string tag_directive = req.Header("x-amz-tagging-directive", "COPY");
@@ -148,7 +152,7 @@ S3Outcome CopyObject(S3Request& req) {
   }
   std::vector<std::string> repair;
   if (degraded) repair.push_back(rec.segments[0].data_id);
-  if (auto e = PublishObject(req.svc, req.bucket, req.key, rec, repair)) return e;
+  if (auto e = PublishObject(req.svc, req.bucket, req.key, rec, repair, condition)) return e;
 
   std::string xml = std::string("<CopyObjectResult xmlns=\"") + kS3Namespace + "\">";
   XmlTag(xml, "LastModified", Iso8601(rec.modified_ms));

@@ -2,6 +2,7 @@
 
 #include "admin/admin_api.h"
 #include "s3/handlers.h"
+#include "s3/refusals.h"
 
 namespace cairn {
 namespace {
@@ -35,7 +36,13 @@ bool HasUnimplemented(const S3Request& req) {
 
 S3Outcome RouteBucket(S3Request& req) {
   const std::string& m = req.method;
-  if (HasUnimplemented(req) || req.HasQuery("tagging")) return NotImplemented(req);
+  if (HasUnimplemented(req)) return NotImplemented(req);
+  if (req.HasQuery("tagging")) {
+    if (m == "PUT") return PutBucketTagging(req);
+    if (m == "GET") return GetBucketTagging(req);
+    if (m == "DELETE") return DeleteBucketTagging(req);
+    return S3Error::Of("MethodNotAllowed");
+  }
   if (m == "PUT") return CreateBucket(req);
   if (m == "DELETE") return DeleteBucket(req);
   if (m == "HEAD") return HeadBucket(req);
@@ -85,6 +92,7 @@ S3Outcome Route(S3Request& req) {
   // No bucket policies or ACLs yet: every operation needs credentials.
   if (req.principal.anonymous) return S3Error::Of("AccessDenied");
   if (req.bucket == kAdminBucket) return HandleAdmin(req);
+  if (auto e = RefuseUnimplemented(req)) return e;
   if (req.bucket.empty()) {
     if (req.method == "GET") return ListBuckets(req);
     return S3Error::Of("MethodNotAllowed");

@@ -13,12 +13,14 @@ struct Entry {
 const std::map<std::string, Entry>& Table() {
   static const std::map<std::string, Entry> kTable = {
       {"AccessDenied", {403, "Access Denied"}},
+      {"AccessControlListNotSupported", {400, "The bucket does not allow ACLs"}},
       {"AuthorizationHeaderMalformed", {400, "The authorization header is malformed."}},
       {"AuthorizationQueryParametersError", {400, "Error parsing the X-Amz-Credential parameter."}},
       {"BadDigest", {400, "The Content-MD5 you specified did not match what we received."}},
       {"BucketAlreadyExists", {409, "The requested bucket name is not available."}},
       {"BucketAlreadyOwnedByYou", {409, "Your previous request to create the named bucket succeeded and you already own it."}},
       {"BucketNotEmpty", {409, "The bucket you tried to delete is not empty"}},
+      {"ConditionalRequestConflict", {409, "A conflicting operation occurred. If using PutObject you can retry the request. If using multipart upload you should initiate another CreateMultipartUpload request and re-upload each part."}},
       {"EntityTooLarge", {400, "Your proposed upload exceeds the maximum allowed size"}},
       {"ExpectationFailed", {417, "The expectation in the Expect header cannot be met."}},
       {"HttpVersionNotSupported", {505, "The HTTP version specified is not supported."}},
@@ -45,6 +47,7 @@ const std::map<std::string, Entry>& Table() {
       {"MissingContentLength", {411, "You must provide the Content-Length HTTP header."}},
       {"NoSuchBucket", {404, "The specified bucket does not exist"}},
       {"NoSuchKey", {404, "The specified key does not exist."}},
+      {"NoSuchTagSet", {404, "The TagSet does not exist"}},
       {"NoSuchUpload", {404, "The specified multipart upload does not exist. The upload ID might be invalid, or the multipart upload might have been aborted or completed."}},
       {"NotImplemented", {501, "A header you provided implies functionality that is not implemented."}},
       {"NotModified", {304, "Not Modified"}},

@@ -1,4 +1,5 @@
-// PutObjectTagging, GetObjectTagging, DeleteObjectTagging.
+// PutObjectTagging, GetObjectTagging, DeleteObjectTagging, and the Tagging document they share
+// with bucket tagging.
 #include "meta/keys.h"
 #include "s3/handlers.h"
 #include "s3/object_common.h"
@@ -32,23 +33,44 @@ S3Outcome UpdateTags(S3Request& req, const Pairs& tags) {
 
 }  // namespace
 
+Result<Pairs> ParseTaggingXml(const std::string& body) {
+  auto doc = ParseXml(body);
+  if (!doc.ok() || doc->name != "Tagging") {
+    return Status::S3(CAIRN_INVALID_ARGUMENT, "MalformedXML", "");
+  }
+  Pairs tags;
+  if (const XmlElement* set = doc->Child("TagSet")) {
+    for (const auto& t : set->children) {
+      if (t.name != "Tag" || t.Child("Key") == nullptr) {
+        return Status::S3(CAIRN_INVALID_ARGUMENT, "MalformedXML", "");
+      }
+      tags.emplace_back(t.ChildText("Key"), t.ChildText("Value"));
+    }
+  }
+  return tags;
+}
+
+std::string TaggingXml(const Pairs& tags) {
+  std::string xml = std::string("<Tagging xmlns=\"") + kS3Namespace + "\"><TagSet>";
+  for (const auto& [k, v] : tags) {
+    xml += "<Tag>";
+    XmlTag(xml, "Key", k);
+    XmlTag(xml, "Value", v);
+    xml += "</Tag>";
+  }
+  return xml + "</TagSet></Tagging>";
+}
+
 S3Outcome PutObjectTagging(S3Request& req) {
   if (auto e = ValidateKey(req.key)) return e;
   auto bucket = RequireBucket(req, req.bucket);
   if (!bucket.ok()) return ToS3(bucket.status());
   auto body = req.ReadSmallBody(64 << 10);
   if (!body.ok()) return ToS3(body.status());
-  auto doc = ParseXml(body.value());
-  if (!doc.ok() || doc->name != "Tagging") return S3Error::Of("MalformedXML");
-  Pairs tags;
-  if (const XmlElement* set = doc->Child("TagSet")) {
-    for (const auto& t : set->children) {
-      if (t.name != "Tag" || t.Child("Key") == nullptr) return S3Error::Of("MalformedXML");
-      tags.emplace_back(t.ChildText("Key"), t.ChildText("Value"));
-    }
-  }
-  if (auto e = ValidateTags(tags)) return e;
-  if (auto e = UpdateTags(req, tags)) return e;
+  auto tags = ParseTaggingXml(body.value());
+  if (!tags.ok()) return ToS3(tags.status());
+  if (auto e = ValidateTags(tags.value())) return e;
+  if (auto e = UpdateTags(req, tags.value())) return e;
   req.SendEmpty(200);
   return std::nullopt;
 }
@@ -59,15 +81,7 @@ S3Outcome GetObjectTagging(S3Request& req) {
   if (!bucket.ok()) return ToS3(bucket.status());
   auto obj = LoadObject(req.svc, req.bucket, req.key);
   if (!obj.ok()) return ToS3(obj.status());
-  std::string xml = std::string("<Tagging xmlns=\"") + kS3Namespace + "\"><TagSet>";
-  for (const auto& [k, v] : obj->tags) {
-    xml += "<Tag>";
-    XmlTag(xml, "Key", k);
-    XmlTag(xml, "Value", v);
-    xml += "</Tag>";
-  }
-  xml += "</TagSet></Tagging>";
-  req.SendXml(200, xml);
+  req.SendXml(200, TaggingXml(obj->tags));
   return std::nullopt;
 }
 

@@ -148,7 +148,11 @@ Result<AuthResult> SigV2Authenticator::Authenticate(const HttpRequestView& reque
     return errors::InvalidRequest("x-amz-content-sha256 " + payload_hash.substr(0, 48) +
                                   " requires AWS Signature Version 4.");
   }
-  auto body = MakeBodyDecoder(DecoderRequest{&request.headers, payload_hash, presigned, {}});
+  DecoderRequest decoder_request{&request.headers, payload_hash, presigned, {}};
+  // CompleteMultipartUpload's x-amz-checksum-* headers name the whole object, not the body.
+  decoder_request.checksum_headers_name_object =
+      IsCompleteMultipartUpload(request.method, request.uri);
+  auto body = MakeBodyDecoder(std::move(decoder_request));
   if (!body.ok()) return body.status();
 
   AuthResult result;

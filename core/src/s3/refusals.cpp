@@ -1,0 +1,99 @@
+#include "s3/refusals.h"
+
+#include <Poco/String.h>
+
+#include <vector>
+
+namespace cairn {
+namespace {
+
+// One row of the refusal matrix: a header (or a prefix of header names), the values that are
+// accepted because they ask for what Cairn does anyway, and the error for the rest.
+struct Refusal {
+  const char* header;       // lower case; a trailing '*' matches any suffix
+  std::vector<const char*> accepted;  // values (case-sensitive) that are not refused
+  const char* code;
+  const char* message;
+};
+
+// SSE-C on a read: no object is stored with a customer key, so AWS's answer for an object
+// that was not encrypted with one is the exact one.
+constexpr const char* kSseNotApplicable = "The encryption parameters are not applicable to this object.";
+
+const std::vector<Refusal>& WriteRefusals() {
+  static const std::vector<Refusal> kRows = {
+      {"x-amz-server-side-encryption", {}, "NotImplemented",
+       "Server-side encryption (x-amz-server-side-encryption) is not implemented by Cairn yet."},
+      {"x-amz-server-side-encryption-aws-kms-key-id", {}, "NotImplemented",
+       "SSE-KMS (x-amz-server-side-encryption-aws-kms-key-id) is not implemented by Cairn yet."},
+      {"x-amz-server-side-encryption-context", {}, "NotImplemented",
+       "SSE-KMS (x-amz-server-side-encryption-context) is not implemented by Cairn yet."},
+      {"x-amz-server-side-encryption-bucket-key-enabled", {}, "NotImplemented",
+       "S3 Bucket Keys (x-amz-server-side-encryption-bucket-key-enabled) are not implemented "
+       "by Cairn yet."},
+      {"x-amz-server-side-encryption-customer-*", {}, "NotImplemented",
+       "SSE-C (x-amz-server-side-encryption-customer-*) is not implemented by Cairn yet."},
+      {"x-amz-copy-source-server-side-encryption-customer-*", {}, "InvalidRequest",
+       kSseNotApplicable},
+      {"x-amz-acl", {"private", "bucket-owner-full-control"}, "AccessControlListNotSupported",
+       "The bucket does not allow ACLs: Cairn buckets are owner-enforced (only x-amz-acl: "
+       "private or bucket-owner-full-control is accepted)."},
+      {"x-amz-grant-*", {}, "AccessControlListNotSupported",
+       "The bucket does not allow ACLs: Cairn buckets are owner-enforced (x-amz-grant-* is "
+       "refused)."},
+      {"x-amz-object-ownership", {"BucketOwnerEnforced"}, "AccessControlListNotSupported",
+       "Only x-amz-object-ownership: BucketOwnerEnforced is supported: Cairn has no ACLs yet."},
+      {"x-amz-object-lock-mode", {}, "InvalidRequest",
+       "Bucket is missing Object Lock Configuration (object lock is not implemented by Cairn "
+       "yet)."},
+      {"x-amz-object-lock-retain-until-date", {}, "InvalidRequest",
+       "Bucket is missing Object Lock Configuration (object lock is not implemented by Cairn "
+       "yet)."},
+      {"x-amz-object-lock-legal-hold", {}, "InvalidRequest",
+       "Bucket is missing Object Lock Configuration (object lock is not implemented by Cairn "
+       "yet)."},
+      {"x-amz-bucket-object-lock-enabled", {"false", "False", "FALSE"}, "NotImplemented",
+       "Object lock (x-amz-bucket-object-lock-enabled) is not implemented by Cairn yet."},
+      {"x-amz-website-redirect-location", {}, "NotImplemented",
+       "Website redirects (x-amz-website-redirect-location) are not implemented by Cairn yet."},
+      {"x-amz-mfa", {}, "NotImplemented", "MFA delete (x-amz-mfa) is not implemented by Cairn."},
+      {"x-amz-write-offset-bytes", {}, "NotImplemented",
+       "Appending to objects (x-amz-write-offset-bytes) is not implemented by Cairn."},
+  };
+  return kRows;
+}
+
+bool NameMatches(const char* pattern, const std::string& lower_name) {
+  std::string p(pattern);
+  if (!p.empty() && p.back() == '*') return lower_name.rfind(p.substr(0, p.size() - 1), 0) == 0;
+  return lower_name == p;
+}
+
+}  // namespace
+
+S3Outcome RefuseUnimplemented(const S3Request& req) {
+  const bool read = req.method == "GET" || req.method == "HEAD";
+  for (const auto& [name, value] : req.http.headers()) {
+    const std::string lower = Poco::toLower(name);
+    if (lower.rfind("x-amz-", 0) != 0) continue;
+    for (const Refusal& row : WriteRefusals()) {
+      if (!NameMatches(row.header, lower)) continue;
+      bool accepted = false;
+      for (const char* v : row.accepted) accepted |= value == v;
+      if (accepted) break;
+      if (read && lower.rfind("x-amz-server-side-encryption-customer-", 0) == 0) {
+        return S3Error::Of("InvalidRequest", kSseNotApplicable);
+      }
+      return S3Error::Of(row.code, row.message);
+    }
+  }
+  // Object versions: "null" names the only version an unversioned bucket has.
+  auto version = req.query.find("versionId");
+  if (version != req.query.end() && version->second != "null") {
+    return S3Error::Of("NotImplemented",
+                       "Object versions (versionId) are not implemented by Cairn yet.");
+  }
+  return std::nullopt;
+}
+
+}  // namespace cairn
