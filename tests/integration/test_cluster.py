@@ -74,6 +74,50 @@ def test_put_through_one_gateway_is_read_through_the_other(clients, cluster_buck
     assert listed == []
 
 
+def test_concurrent_conditional_writers_through_both_gateways(cluster, clients, cluster_bucket):
+    """Of writers racing If-None-Match: * on one key through two gateways over etcd, exactly
+    one wins; the others get 412 (or 409), and the object holds the winner's bytes. If-Match
+    with the winner's ETag then lets exactly one of a second round of racers replace it."""
+    writers = 8
+    racers = [s3util.make_client(cluster.gateways[i % 2], read_timeout=30)
+              for i in range(writers)]
+
+    def race(header, value, seed):
+        bodies = [s3util.pseudo_random_bytes(200 * 1024, seed=seed + i) for i in range(writers)]
+        barrier = threading.Barrier(writers)
+        results = [None] * writers
+
+        def write(i):
+            def add(request, **_):
+                request.headers[header] = value
+            racers[i].meta.events.register_first("before-sign.s3.PutObject", add)
+            try:
+                barrier.wait()
+                racers[i].put_object(Bucket=cluster_bucket, Key="race", Body=bodies[i])
+                results[i] = 200
+            except ClientError as e:
+                results[i] = (s3util.status_of(e), e.response["Error"]["Code"])
+            finally:
+                racers[i].meta.events.unregister("before-sign.s3.PutObject", add)
+
+        threads = [threading.Thread(target=write, args=(i,)) for i in range(writers)]
+        for t in threads:
+            t.start()
+        for t in threads:
+            t.join()
+        winners = [i for i, r in enumerate(results) if r == 200]
+        assert len(winners) == 1, results
+        assert all(r in ((412, "PreconditionFailed"), (409, "ConditionalRequestConflict"))
+                   for i, r in enumerate(results) if i != winners[0]), results
+        for c in clients:
+            got = c.get_object(Bucket=cluster_bucket, Key="race")
+            assert got["Body"].read() == bodies[winners[0]]
+        return got["ETag"]
+
+    etag = race("If-None-Match", "*", 300)
+    race("If-Match", etag, 400)
+
+
 def test_bucket_create_and_delete_seen_by_both(clients):
     a, b = clients
     name = s3util.unique_bucket("cl")
