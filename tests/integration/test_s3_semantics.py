@@ -63,6 +63,7 @@ def test_bucket_tagging(s3, bucket):
         s3.get_bucket_tagging(Bucket=bucket)
     tags = [{"Key": "team", "Value": "storage"}, {"Key": "cost", "Value": ""}]
     s3.put_bucket_tagging(Bucket=bucket, Tagging={"TagSet": tags})
+    tags.reverse()  # answered in key order, as S3 does
     assert s3.get_bucket_tagging(Bucket=bucket)["TagSet"] == tags
     # Objects still write and read while the bucket record changes.
     s3.put_object(Bucket=bucket, Key="k", Body=b"v")
@@ -149,3 +150,19 @@ def test_create_bucket_twice_outside_us_east_1(server_factory, tmp_path_factory)
         s3.create_bucket(Bucket=name,
                          CreateBucketConfiguration={"LocationConstraint": "eu-west-3"})
     assert s3.get_object(Bucket=name, Key="kept")["Body"].read() == b"kept"
+
+
+def test_object_tags_limits_and_order(s3, bucket):
+    eleven = "&".join(f"k{i}=v" for i in range(11))
+    with expect_error("InvalidTag", 400):
+        s3.put_object(Bucket=bucket, Key="t", Body=b"", Tagging=eleven)
+    s3.put_object(Bucket=bucket, Key="t", Body=b"", Tagging="foo=bar&bar")
+    assert s3.get_object_tagging(Bucket=bucket, Key="t")["TagSet"] == [
+        {"Key": "bar", "Value": ""}, {"Key": "foo", "Value": "bar"}]
+
+
+@pytest.mark.parametrize("sent, kept", [("gzip", "gzip"), ("deflate, gzip", "deflate, gzip"),
+                                        ("gzip, aws-chunked", "gzip"), ("aws-chunked", None)])
+def test_content_encoding_keeps_all_but_aws_chunked(s3, bucket, sent, kept):
+    s3.put_object(Bucket=bucket, Key="e", Body=b"x", ContentEncoding=sent)
+    assert s3.head_object(Bucket=bucket, Key="e").get("ContentEncoding") == kept

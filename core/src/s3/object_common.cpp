@@ -67,7 +67,7 @@ Pairs StoredHeaders(const S3Request& req) {
         std::string part = value.substr(start, comma == std::string::npos ? std::string::npos : comma - start);
         part.erase(0, part.find_first_not_of(' '));
         part.erase(part.find_last_not_of(' ') + 1);
-        if (!part.empty() && part != "aws-chunked") kept += (kept.empty() ? "" : ",") + part;
+        if (!part.empty() && part != "aws-chunked") kept += (kept.empty() ? "" : ", ") + part;
         if (comma == std::string::npos) break;
         start = comma + 1;
       }
@@ -105,10 +105,9 @@ Result<Pairs> ParseTagQuery(const std::string& text) {
 
 S3Outcome ValidateTags(const Pairs& tags, size_t max_tags) {
   if (tags.size() > max_tags) {
-    return S3Error::Of(max_tags == 10 ? "BadRequest" : "InvalidTag",
-                       max_tags == 10 ? "Object tags cannot be greater than 10"
-                                      : "Bucket tag count cannot be greater than " +
-                                            std::to_string(max_tags));
+    return S3Error::Of("InvalidTag", (max_tags == 10 ? "Object tags cannot be greater than "
+                                                     : "Bucket tag count cannot be greater than ") +
+                                         std::to_string(max_tags));
   }
   std::set<std::string> seen;
   for (const auto& [k, v] : tags) {

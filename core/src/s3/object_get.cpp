@@ -102,6 +102,9 @@ S3Outcome GetObject(S3Request& req) {
     empty_part = !part.value();
     if (o.parts_count > 0) req.response.Set("x-amz-mp-parts-count", std::to_string(o.parts_count));
     size_t n = std::stoul(req.Query("partNumber"));
+    if (!o.checksum_algorithm.empty()) {
+      req.response.Set("x-amz-checksum-type", ChecksumTypeOf(o.checksum));
+    }
     if (req.Header("x-amz-checksum-mode") == "ENABLED" && n <= o.part_checksums.size()) {
       req.response.Set("x-amz-checksum-" + o.checksum_algorithm, o.part_checksums[n - 1]);
     }

@@ -1,5 +1,7 @@
 // PutObjectTagging, GetObjectTagging, DeleteObjectTagging, and the Tagging document they share
 // with bucket tagging.
+#include <algorithm>
+
 #include "meta/keys.h"
 #include "s3/handlers.h"
 #include "s3/object_common.h"
@@ -51,8 +53,11 @@ Result<Pairs> ParseTaggingXml(const std::string& body) {
 }
 
 std::string TaggingXml(const Pairs& tags) {
+  // In key order, as S3 answers (keys are unique).
+  Pairs sorted = tags;
+  std::sort(sorted.begin(), sorted.end());
   std::string xml = std::string("<Tagging xmlns=\"") + kS3Namespace + "\"><TagSet>";
-  for (const auto& [k, v] : tags) {
+  for (const auto& [k, v] : sorted) {
     xml += "<Tag>";
     XmlTag(xml, "Key", k);
     XmlTag(xml, "Value", v);
