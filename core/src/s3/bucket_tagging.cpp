@@ -36,11 +36,7 @@ S3Outcome PutBucketTagging(S3Request& req) {
   if (!b.ok()) return ToS3(b.status());
   auto body = req.ReadSmallBody(64 << 10);
   if (!body.ok()) return ToS3(body.status());
-  if (req.HasHeader("Content-MD5")) {
-    auto want = Base64Decode(req.Header("Content-MD5"));
-    if (!want || want->size() != 16) return S3Error::Of("InvalidDigest");
-    if (*want != Digest::Md5Of(body.value())) return S3Error::Of("BadDigest");
-  }
+  if (auto e = CheckContentMd5(req, body.value())) return e;
   auto tags = ParseTaggingXml(body.value());
   if (!tags.ok()) return ToS3(tags.status());
   if (auto e = ValidateTags(tags.value(), kMaxBucketTags)) return e;

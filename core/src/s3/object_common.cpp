@@ -341,4 +341,12 @@ Result<UploadBodyHeaders> ReadUploadBodyHeaders(const S3Request& req, uint64_t m
   }
   return out;
 }
+
+S3Outcome CheckContentMd5(const S3Request& req, const std::string& body) {
+  if (!req.HasHeader("Content-MD5")) return std::nullopt;
+  auto want = Base64Decode(req.Header("Content-MD5"));
+  if (!want || want->size() != 16) return S3Error::Of("InvalidDigest");
+  if (*want != Digest::Md5Of(body)) return S3Error::Of("BadDigest");
+  return std::nullopt;
+}
 }  // namespace cairn

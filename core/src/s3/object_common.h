@@ -123,4 +123,7 @@ struct UploadBodyHeaders {
   std::optional<uint64_t> length;
 };
 Result<UploadBodyHeaders> ReadUploadBodyHeaders(const S3Request& req, uint64_t max_size);
+// Checks a small body read whole against its Content-MD5, if it has one (InvalidDigest,
+// BadDigest).
+S3Outcome CheckContentMd5(const S3Request& req, const std::string& body);
 }  // namespace cairn

@@ -63,11 +63,7 @@ S3Outcome DeleteObjects(S3Request& req) {
   }
   auto body = req.ReadSmallBody(2 << 20);
   if (!body.ok()) return ToS3(body.status());
-  if (req.HasHeader("Content-MD5")) {
-    auto want = Base64Decode(req.Header("Content-MD5"));
-    if (!want || want->size() != 16) return S3Error::Of("InvalidDigest");
-    if (*want != Digest::Md5Of(body.value())) return S3Error::Of("BadDigest");
-  }
+  if (auto e = CheckContentMd5(req, body.value())) return e;
   auto doc = ParseXml(body.value());
   if (!doc.ok() || doc->name != "Delete") return S3Error::Of("MalformedXML");
   bool quiet = doc->ChildText("Quiet") == "true";
