@@ -9,6 +9,7 @@
 #include <sstream>
 #include <utility>
 
+#include "policy/lua_pattern_bound.h"
 #include "policy/lua_value_bridge.h"
 
 // liblua5.4 is built as C: lua_error unwinds with longjmp, which runs no C++ destructors. So
@@ -196,6 +197,7 @@ int LuaSandbox::OpenLibs(lua_State* L) {
   lua_pushnil(L);
   lua_setfield(L, -2, "dump");
   lua_pop(L, 1);
+  BoundPatternMatching(L);
   // Keep the real randomseed where scripts cannot replace it.
   lua_getglobal(L, LUA_MATHLIBNAME);
   lua_getfield(L, -1, "randomseed");
@@ -254,6 +256,9 @@ Status LuaSandbox::ErrorStatus(int lua_status) {
   std::string message;
   if (budget_exhausted_) {
     message = budget_message_;
+  } else if (allocation_exhausted_) {
+    message = script_name_ + ": allocation limit exceeded (" +
+              std::to_string(limits_.allocation_bytes_per_call) + " bytes per call)";
   } else if (lua_status == LUA_ERRMEM) {
     message = script_name_ + ": not enough memory (limit " + std::to_string(limits_.memory_bytes) +
               " bytes)";
@@ -287,6 +292,8 @@ Status LuaSandbox::ErrorStatus(int lua_status) {
 
 void LuaSandbox::ArmInstructionBudget() {
   budget_exhausted_ = false;
+  allocated_this_call_ = 0;
+  allocation_exhausted_ = false;
   int64_t count = limits_.instructions_per_call;
   count = count < 1 ? 1 : (count > INT_MAX ? INT_MAX : count);
   lua_sethook(state_, &LuaSandbox::CountHook, LUA_MASKCOUNT, static_cast<int>(count));
@@ -311,8 +318,8 @@ void LuaSandbox::CountHook(lua_State* L, lua_Debug* ar) {
   lua_error(L);
 }
 
-// Like the base library's pcall and xpcall, except that an exhausted instruction budget is
-// raised again instead of being returned to the script.
+// Like the base library's pcall and xpcall, except that an exhausted instruction or allocation
+// budget is raised again instead of being returned to the script.
 int LuaSandbox::SafePcall(lua_State* L) {
   luaL_checkany(L, 1);
   lua_pushboolean(L, 1);
@@ -332,7 +339,7 @@ int LuaSandbox::SafeXpcall(lua_State* L) {
 }
 
 int LuaSandbox::FinishPcall(lua_State* L, int status, int extra) {
-  if (FromState(L)->budget_exhausted_) {
+  if (FromState(L)->budget_exhausted_ || FromState(L)->allocation_exhausted_) {
     return lua_error(L);
   }
   if (status != LUA_OK) {
@@ -351,12 +358,18 @@ void* LuaSandbox::Allocate(void* ud, void* ptr, size_t old_size, size_t new_size
     sandbox->memory_used_ -= old;
     return nullptr;
   }
-  if (new_size > old && new_size - old > sandbox->limits_.memory_bytes - sandbox->memory_used_) {
+  const size_t growth = new_size > old ? new_size - old : 0;
+  if (growth > sandbox->limits_.memory_bytes - sandbox->memory_used_) {
     return nullptr;  // Lua collects garbage, retries, then raises "not enough memory"
+  }
+  if (growth > sandbox->limits_.allocation_bytes_per_call - sandbox->allocated_this_call_) {
+    sandbox->allocation_exhausted_ = true;
+    return nullptr;  // raised as "not enough memory"; ErrorStatus says which limit
   }
   void* block = std::realloc(ptr, new_size);
   if (block != nullptr) {
     sandbox->memory_used_ = sandbox->memory_used_ - old + new_size;
+    sandbox->allocated_this_call_ += growth;
   }
   return block;
 }

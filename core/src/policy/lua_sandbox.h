@@ -10,12 +10,12 @@
 //
 // Limits: a memory ceiling enforced by the state's allocator (an allocation past it fails, and
 // Lua raises "not enough memory") and an instruction budget per call enforced by a count hook
-// ("instruction limit exceeded"). pcall and xpcall are replaced by versions that cannot swallow
-// a limit error, so a script cannot catch its way past its budget. Known gap: one call into a
-// C library function is a single instruction, so the budget does not bound time: a
-// pathological string.find pattern allocates nothing and is not bounded at all, and a loop that
-// copies a large string at every step is bounded only by instructions x memory (minutes with
-// the defaults; found by fuzzing, see docs/testing.md).
+// ("instruction limit exceeded"). One call into a C library function is a single instruction,
+// so two more bounds keep time bounded (both found by fuzzing, see docs/testing.md): an
+// allocation budget per call (a loop that copies a large string at every step: "allocation
+// limit exceeded") and bounded pattern matching (lua_pattern_bound.h: a backtracking pattern
+// on a long subject is refused before it runs). pcall and xpcall are replaced by versions that
+// cannot swallow a limit error, so a script cannot catch its way past its budget.
 //
 // Errors -- syntax, runtime, limits, unsupported values -- come back as Status messages that
 // name the script, with the line when Lua knows it ("scripts/lua/placement.lua:42: ...").
@@ -46,6 +46,10 @@ namespace cairn::policy {
 struct SandboxLimits {
   size_t memory_bytes = 16u << 20;             // per lua_State, script and data included
   int64_t instructions_per_call = 10'000'000;  // Lua VM instructions per Call (and per load)
+  // Bytes allocated per Call (and per load), freed or not: one instruction may copy up to
+  // memory_bytes (string.rep, "..", table.concat), so this, not the instruction budget, bounds
+  // the time a loop of large copies takes.
+  size_t allocation_bytes_per_call = 256u << 20;
 };
 
 // Receives cairn.log(msg) lines, already prefixed with the script name. Must not throw (an
@@ -110,6 +114,9 @@ class LuaSandbox {
   HostLibContext host_ctx_;
   lua_State* state_ = nullptr;
   size_t memory_used_ = 0;
+  // Bytes allocated since the budget was last armed; allocation_exhausted_ once past the limit.
+  size_t allocated_this_call_ = 0;
+  bool allocation_exhausted_ = false;
   // Set when the instruction budget ran out; every later hook tick raises again until the next
   // call re-arms the budget.
   bool budget_exhausted_ = false;

@@ -106,7 +106,7 @@ S3Outcome CreateBucket(S3Request& req) {
                              region);
     }
   }
-  BucketRecord rec{req.principal.user_id, req.now_ms, region};
+  BucketRecord rec{req.principal.user_id, req.now_ms, region, {}};
   Txn txn;
   txn.Require(keys::Bucket(req.bucket), TxnCondition::kNotExists);
   txn.Put(keys::Bucket(req.bucket), Encode(rec));

@@ -124,6 +124,62 @@ end
   EXPECT_NE(message.find("instruction limit exceeded"), std::string::npos) << message;
 }
 
+// Found by fuzzing (corpus/lua_policy/timeout-string-copy-loop): every step copies 1 MB in one
+// instruction, so only the allocation budget per call bounds the loop's time.
+TEST(LuaSandboxTest, LoopOfLargeCopiesStopsAtTheAllocationLimit) {
+  auto sandbox = MustLoad(R"(
+function copy()
+  local x
+  for i = 1, 1e6 do x = string.rep("x", 1e6) .. i end
+  return #x
+end
+function sneaky()
+  for i = 1, 1e6 do pcall(function() local x = string.rep("x", 1e6) .. i end) end
+end
+function ok() return #string.rep("y", 1e6) end
+)");
+  ASSERT_NE(sandbox, nullptr);
+  for (const char* name : {"copy", "sneaky"}) {
+    std::string message = CallError(*sandbox, name);
+    EXPECT_EQ(message.rfind(std::string(kScript) + ": allocation limit exceeded", 0), 0)
+        << message;
+  }
+  Result<LuaValue> result = sandbox->Call("ok", {});  // the budget is per call
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->integer(), 1000000);
+}
+
+// Found by fuzzing (corpus/lua_policy/timeout-pattern-backtracking): matching backtracks inside
+// one instruction; a pattern whose worst case is too costly for its subject is refused.
+TEST(LuaSandboxTest, BacktrackingPatternsOnLongSubjectsAreRefused) {
+  auto sandbox = MustLoad(R"(
+function backtrack(f)
+  local s = string.rep("a", 420)
+  return f(s, "a*a*a*a*b")
+end
+function find() return backtrack(string.find) end
+function gsub() return backtrack(string.gsub) end
+function method() return (string.rep("a", 420)):match("a*a*a*a*b") end
+function fine()
+  local id = "drive-a0-3"
+  local s = string.rep("a", 420)
+  local key = string.rep("k/", 512)
+  return tostring(id:match("^drive%-(%w+)%-(%d+)$")) .. tostring(s:find("a*a*a*a*b", 1, true))
+      .. tostring(select(2, s:gsub("a", "b"))) .. tostring(#key:match("^(.-)/(.*)$"))
+end
+)");
+  ASSERT_NE(sandbox, nullptr);
+  for (const char* name : {"find", "gsub", "method"}) {
+    std::string message = CallError(*sandbox, name);
+    EXPECT_EQ(message.rfind(std::string(kScript) + ":", 0), 0) << message;
+    EXPECT_NE(message.find("is too costly on a subject of 420 bytes"), std::string::npos)
+        << message;
+  }
+  Result<LuaValue> result = sandbox->Call("fine", {});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
+  EXPECT_EQ(result->string(), "a0nil4201");
+}
+
 // Found by fuzzing (tests/fuzz/corpus/lua_policy/gc-finalizer-loop): Lua runs __gc finalizers
 // with hooks off, so an endless finalizer hung the call (or the sandbox's lua_close).
 TEST(LuaSandboxTest, FinalizersAreRefused) {
