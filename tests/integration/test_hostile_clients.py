@@ -205,13 +205,17 @@ def test_idle_and_slowloris_connections_do_not_block_clients(hostile, alice):
         for _ in range(20):
             quick.list_buckets()
         assert time.monotonic() - started < 5
-        # A slowloris that keeps dribbling is answered RequestTimeout once the head is late.
+        # A slowloris that keeps dribbling is answered RequestTimeout once the head is late. A
+        # fresh one, so that a slow machine (the loop above may take seconds) cannot time it out
+        # before it dribbles; the others may have been answered already.
+        dribbler = rawhttp.connect(hostile, source="127.0.0.3")
+        slow.append(dribbler)
+        dribbler.sendall(b"GET / HTTP/1.1\r\nHost: x\r\nX-Slow: ")
         for _ in range(3):
-            time.sleep(0.5)
-            for s in slow:
-                s.sendall(b"a")
+            time.sleep(0.3)  # 0.9 s in all, well within the 2 s for the head
+            dribbler.sendall(b"a")
         deadline = time.monotonic() + HEADER_TIMEOUT_S + 3
-        resp = rawhttp.read_response(slow[0], timeout=max(0.1, deadline - time.monotonic()))
+        resp = rawhttp.read_response(dribbler, timeout=max(0.1, deadline - time.monotonic()))
         assert_s3_error(resp, 400, "RequestTimeout")
         # An idle connection is closed after the idle timeout, without an answer.
         assert rawhttp.closed_by_server(idle[0], timeout=5)
