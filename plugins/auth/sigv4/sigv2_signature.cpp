@@ -119,7 +119,7 @@ std::string CanonicalizedResource(std::string_view uri, std::string_view virtual
   }
   if (q == std::string_view::npos) return out;
 
-  std::vector<std::pair<std::string_view, std::string>> signed_params;
+  std::vector<std::pair<std::string, std::string>> signed_params;
   std::string_view query = uri.substr(q + 1);
   size_t pos = 0;
   while (pos <= query.size()) {
@@ -128,14 +128,16 @@ std::string CanonicalizedResource(std::string_view uri, std::string_view virtual
     std::string_view piece = query.substr(pos, amp - pos);
     pos = amp + 1;
     size_t eq = piece.find('=');
-    std::string_view name = piece.substr(0, eq);
+    // The name as the server reads it (percent-decoded, '+' a space): a sub-resource sent
+    // escaped ("%61cl") is still the sub-resource it routes on, so it is signed as one.
+    std::string name = PercentDecode(piece.substr(0, eq), /*plus_is_space=*/true);
     if (!IsSubResource(name)) continue;
     std::string item(name);
     if (eq != std::string_view::npos) {
       item += '=';
       item += PercentDecode(piece.substr(eq + 1), /*plus_is_space=*/false);
     }
-    signed_params.emplace_back(name, std::move(item));
+    signed_params.emplace_back(std::move(name), std::move(item));
   }
   std::stable_sort(signed_params.begin(), signed_params.end(),
                    [](const auto& a, const auto& b) { return a.first < b.first; });

@@ -23,8 +23,9 @@ std::string CanonicalizedAmzHeaders(const HeaderList& headers);
 // style, with a '/' added to a bare "/bucket"), exactly as sent (no decoding), then the sub-resources S3 signs -- acl, uploadId,
 // partNumber, versionId, the response-* overrides, ... -- sorted by name (stably) as
 // "?a&b=v". Their values are percent-decoded once ('+' stays '+'), as botocore signs them;
-// a parameter sent without '=' is signed without one. Any other query parameter (list
-// parameters, AWSAccessKeyId, Signature, Expires) is not part of the resource.
+// a parameter sent without '=' is signed without one. Names are recognized and signed
+// percent-decoded, as the server routes on them ("?%61cl" signs "?acl"). Any other query
+// parameter (list parameters, AWSAccessKeyId, Signature, Expires) is not part of the resource.
 std::string CanonicalizedResource(std::string_view uri, std::string_view virtual_host_bucket);
 
 struct SigV2Request {

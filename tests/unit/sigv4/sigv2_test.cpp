@@ -123,6 +123,11 @@ TEST(SigV2Signature, SubResourcesSortedAndDecodedOthersLeftOut) {
   EXPECT_EQ(CanonicalizedResource("/bucket?acl", ""), "/bucket/?acl");
   EXPECT_EQ(CanonicalizedResource("/bucket/", ""), "/bucket/");
   EXPECT_EQ(CanonicalizedResource("/", ""), "/");
+  // A sub-resource whose name is sent escaped is the one the server routes on, so it is signed
+  // by that name (it was left out: corpus/sigv2/escaped-subresource-name).
+  EXPECT_EQ(CanonicalizedResource("/b/k?%74agging&%75ploadId=u%2B1&x%2Did=1", ""),
+            "/b/k?tagging&uploadId=u+1");
+  EXPECT_EQ(CanonicalizedResource("/b/k?%61cl=&Acl", ""), "/b/k?acl=");
 }
 
 TEST(SigV2Signature, AmzHeadersLowercasedTrimmedJoinedSorted) {
@@ -308,6 +313,16 @@ TEST_F(SigV2, PresignedMissingParametersAndTampering) {
   EXPECT_EQ(Code(auth_.Authenticate(Presigned(0, std::string(kPresignedQuery) + "&uploads"))
                      .status()),
             "SignatureDoesNotMatch");
+}
+
+TEST_F(SigV2, EscapedSubResourceIsSigned) {
+  // A presigned GET of an object does not become a GetObjectTagging, a ListParts or an ACL
+  // read by appending a sub-resource with an escaped name: the server decodes query names.
+  for (const char* extra : {"&%74agging", "&%75ploadId=x", "&%61cl", "&%61%63%6C"}) {
+    SCOPED_TRACE(extra);
+    EXPECT_EQ(Code(auth_.Authenticate(Presigned(0, std::string(kPresignedQuery) + extra)).status()),
+              "SignatureDoesNotMatch");
+  }
 }
 
 TEST_F(SigV2, OnlyOneMechanism) {
