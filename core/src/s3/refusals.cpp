@@ -20,7 +20,7 @@ struct Refusal {
 // that was not encrypted with one is the exact one.
 constexpr const char* kSseNotApplicable = "The encryption parameters are not applicable to this object.";
 
-const std::vector<Refusal>& WriteRefusals() {
+const std::vector<Refusal>& RefusalMatrix() {
   static const std::vector<Refusal> kRows = {
       {"x-amz-server-side-encryption", {}, "NotImplemented",
        "Server-side encryption (x-amz-server-side-encryption) is not implemented by Cairn yet."},
@@ -76,7 +76,7 @@ S3Outcome RefuseUnimplemented(const S3Request& req) {
   for (const auto& [name, value] : req.http.headers()) {
     const std::string lower = Poco::toLower(name);
     if (lower.rfind("x-amz-", 0) != 0) continue;
-    for (const Refusal& row : WriteRefusals()) {
+    for (const Refusal& row : RefusalMatrix()) {
       if (!NameMatches(row.header, lower)) continue;
       bool accepted = false;
       for (const char* v : row.accepted) accepted |= value == v;
