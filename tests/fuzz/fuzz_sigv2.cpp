@@ -91,27 +91,6 @@ std::string Lower(std::string_view s) {
   return out;
 }
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// The dates clients put in Date or x-amz-date: RFC 1123 with "GMT" (botocore), "+0000" (s3cmd,
-// the AWS examples) or "UTC", and the ISO 8601 basic form.
-std::optional<int64_t> ParseClientDate(std::string_view text) {
-  text = Trim(text);
-  if (auto when = ParseAmzDate(text)) return when;
-  std::string http(text);
-  for (std::string_view zone : {" +0000", " UTC"}) {
-    if (http.size() > zone.size() && http.ends_with(zone)) {
-      http.replace(http.size() - zone.size(), zone.size(), " GMT");
-      break;
-    }
-  }
-  return ParseHttpDate(http);
-}
-
 // One piece of the query: its range in the URI (name, then value after '=', if any).
 struct QueryPiece {
   size_t begin, eq, end;  // eq == end when there is no '='
@@ -165,7 +144,7 @@ bool SignHeaders(HttpRequestView* r) {
   r->now_unix = when.value_or(kDocTime);
   std::string date_line;
   if (FindHeader(r->headers, "x-amz-date") == nullptr) {
-    date_line = std::string(Trim(*FindHeader(r->headers, "date")));
+    date_line = std::string(TrimBlanks(*FindHeader(r->headers, "date")));
   }
   SigV2Request to_sign{r->method, r->uri, r->virtual_host_bucket, &r->headers, date_line};
   r->headers.emplace_back("Authorization", std::string("AWS ") + kDocKey + ":" +

@@ -91,4 +91,23 @@ std::string FormatAmzDate(int64_t unix_seconds) {
   return buf;
 }
 
+std::string_view TrimBlanks(std::string_view s) {
+  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
+  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
+  return s;
+}
+
+std::optional<int64_t> ParseClientDate(std::string_view text) {
+  text = TrimBlanks(text);
+  if (auto when = ParseAmzDate(text)) return when;
+  std::string http(text);
+  for (std::string_view zone : {" +0000", " UTC"}) {
+    if (http.size() > zone.size() && http.ends_with(zone)) {
+      http.replace(http.size() - zone.size(), zone.size(), " GMT");
+      break;
+    }
+  }
+  return ParseHttpDate(http);
+}
+
 }  // namespace cairn::sigv4

@@ -16,4 +16,11 @@ std::optional<int64_t> ParseHttpDate(std::string_view text);
 // YYYYMMDDTHHMMSSZ for a Unix time.
 std::string FormatAmzDate(int64_t unix_seconds);
 
+// Trims spaces and tabs at both ends.
+std::string_view TrimBlanks(std::string_view s);
+
+// The dates clients put in Date or x-amz-date under SigV2: RFC 1123 with "GMT" (botocore),
+// "+0000" (s3cmd, the AWS examples) or "UTC", and the ISO 8601 basic form SigV4 uses.
+std::optional<int64_t> ParseClientDate(std::string_view text);
+
 }  // namespace cairn::sigv4

@@ -21,27 +21,6 @@ namespace {
 
 constexpr std::string_view kScheme = "AWS ";
 
-std::string_view Trim(std::string_view s) {
-  while (!s.empty() && (s.front() == ' ' || s.front() == '\t')) s.remove_prefix(1);
-  while (!s.empty() && (s.back() == ' ' || s.back() == '\t')) s.remove_suffix(1);
-  return s;
-}
-
-// RFC 1123 dates as clients send them: "GMT" (botocore), "+0000" (s3cmd, the AWS examples);
-// also the ISO 8601 basic form SigV4 uses, which some clients put in x-amz-date.
-std::optional<int64_t> ParseSigV2Date(std::string_view text) {
-  text = Trim(text);
-  if (auto when = ParseAmzDate(text)) return when;
-  std::string http(text);
-  for (std::string_view zone : {" +0000", " UTC"}) {
-    if (http.size() > zone.size() && http.ends_with(zone)) {
-      http.replace(http.size() - zone.size(), zone.size(), " GMT");
-      break;
-    }
-  }
-  return ParseHttpDate(http);
-}
-
 Status DateRequired() {
   // s3cmd recognizes exactly this message (no final period), as S3 words it.
   return errors::AccessDenied("AWS authentication requires a valid Date or x-amz-date header");
@@ -55,7 +34,7 @@ struct Credentials {
 
 Result<Credentials> FromHeader(const HttpRequestView& request, std::string_view authorization,
                                int64_t max_skew) {
-  std::string_view rest = Trim(Trim(authorization).substr(kScheme.size() - 1));
+  std::string_view rest = TrimBlanks(TrimBlanks(authorization).substr(kScheme.size() - 1));
   size_t colon = rest.find(':');
   if (colon == std::string_view::npos || colon == 0 || colon + 1 == rest.size() ||
       rest.find_first_of(" \t") != std::string_view::npos) {
@@ -68,10 +47,10 @@ Result<Credentials> FromHeader(const HttpRequestView& request, std::string_view 
   // is signed among the amz headers), because some clients cannot set Date.
   std::optional<int64_t> when;
   if (const std::string* amz_date = FindHeader(request.headers, "x-amz-date")) {
-    when = ParseSigV2Date(*amz_date);
+    when = ParseClientDate(*amz_date);
   } else if (const std::string* date = FindHeader(request.headers, "date")) {
-    when = ParseSigV2Date(*date);
-    c.date_line = Trim(*date);
+    when = ParseClientDate(*date);
+    c.date_line = TrimBlanks(*date);
   }
   if (!when) return DateRequired();
   if (std::llabs(request.now_unix - *when) > max_skew) return errors::RequestTimeTooSkewed();
@@ -105,7 +84,7 @@ SigV2Authenticator::SigV2Authenticator(int64_t max_clock_skew_seconds, Credentia
     : max_clock_skew_seconds_(max_clock_skew_seconds), lookup_(std::move(lookup)) {}
 
 bool SigV2Authenticator::IsSigV2Header(std::string_view authorization) {
-  authorization = Trim(authorization);
+  authorization = TrimBlanks(authorization);
   return authorization == "AWS" || authorization.substr(0, kScheme.size()) == kScheme;
 }
 
