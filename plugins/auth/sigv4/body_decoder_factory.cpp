@@ -123,4 +123,18 @@ Result<std::unique_ptr<BodyDecoder>> MakeBodyDecoder(DecoderRequest r) {
       "valid SHA-256 value.");
 }
 
+Result<AuthResult> Authenticated(const HttpRequestView& request, DecoderRequest decoder_request,
+                                 const std::string& access_key, const std::string& user_id) {
+  decoder_request.checksum_headers_name_object =
+      IsCompleteMultipartUpload(request.method, request.uri);
+  auto body = MakeBodyDecoder(std::move(decoder_request));
+  if (!body.ok()) return body.status();
+  AuthResult result;
+  result.principal.anonymous = false;
+  result.principal.access_key = access_key;
+  result.principal.user_id = user_id;
+  result.body = std::move(body.value());
+  return result;
+}
+
 }  // namespace cairn::sigv4

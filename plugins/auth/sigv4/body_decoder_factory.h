@@ -30,4 +30,10 @@ bool IsCompleteMultipartUpload(std::string_view method, std::string_view uri);
 // would refuse.
 Result<std::unique_ptr<BodyDecoder>> MakeBodyDecoder(DecoderRequest request);
 
+// What a scheme answers once `request` verified as signed by `access_key` of `user_id`: that
+// principal and the body decoder (MakeBodyDecoder; a CompleteMultipartUpload's x-amz-checksum-*
+// headers name the whole object, not this body).
+Result<AuthResult> Authenticated(const HttpRequestView& request, DecoderRequest decoder_request,
+                                 const std::string& access_key, const std::string& user_id);
+
 }  // namespace cairn::sigv4

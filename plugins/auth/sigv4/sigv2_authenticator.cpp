@@ -127,19 +127,8 @@ Result<AuthResult> SigV2Authenticator::Authenticate(const HttpRequestView& reque
     return errors::InvalidRequest("x-amz-content-sha256 " + payload_hash.substr(0, 48) +
                                   " requires AWS Signature Version 4.");
   }
-  DecoderRequest decoder_request{&request.headers, payload_hash, presigned, {}};
-  // CompleteMultipartUpload's x-amz-checksum-* headers name the whole object, not the body.
-  decoder_request.checksum_headers_name_object =
-      IsCompleteMultipartUpload(request.method, request.uri);
-  auto body = MakeBodyDecoder(std::move(decoder_request));
-  if (!body.ok()) return body.status();
-
-  AuthResult result;
-  result.principal.anonymous = false;
-  result.principal.access_key = c.access_key;
-  result.principal.user_id = credential.value().user_id;
-  result.body = std::move(body.value());
-  return result;
+  return Authenticated(request, DecoderRequest{&request.headers, payload_hash, presigned, {}},
+                       c.access_key, credential.value().user_id);
 }
 
 }  // namespace cairn::sigv4

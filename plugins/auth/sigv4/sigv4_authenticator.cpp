@@ -174,16 +174,8 @@ Result<AuthResult> SigV4Authenticator::Authenticate(const HttpRequestView& reque
   DecoderRequest decoder_request{
       &request.headers, payload_hash, presigned,
       ChunkSigning{std::move(signing_key), amz_date, params.scope.ToString(), params.signature}};
-  decoder_request.checksum_headers_name_object =
-      IsCompleteMultipartUpload(request.method, request.uri);
-  auto body = MakeBodyDecoder(std::move(decoder_request));
-  if (!body.ok()) return body.status();
-  AuthResult result;
-  result.principal.anonymous = false;
-  result.principal.access_key = params.access_key;
-  result.principal.user_id = credential.value().user_id;
-  result.body = std::move(body.value());
-  return result;
+  return Authenticated(request, std::move(decoder_request), params.access_key,
+                       credential.value().user_id);
 }
 
 }  // namespace cairn::sigv4
