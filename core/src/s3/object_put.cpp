@@ -63,7 +63,7 @@ S3Outcome PutObject(S3Request& req) {
   if (degraded) repair.push_back(rec.segments[0].data_id);
   if (auto e = PublishObject(req.svc, req.bucket, req.key, rec, repair, condition)) return e;
   req.response.Set("ETag", Quoted(rec.etag));
-  SetChecksumHeader(req, rec.checksum_algorithm, rec.checksum);
+  SetChecksumHeaders(req, rec.checksum_algorithm, rec.checksum);  // with x-amz-checksum-type
   req.SendEmpty(200);
   return std::nullopt;
 }
