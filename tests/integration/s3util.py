@@ -253,3 +253,33 @@ def assert_error_response(resp, code, status):
     assert err.get("Message"), f"empty Message in {err}"
     assert err.get("RequestId") == request_id, f"RequestId {err.get('RequestId')} != {request_id}"
     return err
+
+
+S3CMD = "/usr/bin/s3cmd"
+
+
+def s3cmd_runner(server, home, signature_v2=False, extra_args=()):
+    """A function running Debian's s3cmd against `server` with a private config in `home`
+    (path style, 5 MiB multipart chunks): run(*args, check=True, timeout=300)."""
+    config = home / "s3cfg"
+    config.write_text(
+        "[default]\n"
+        f"access_key = {server.access_key}\n"
+        f"secret_key = {server.secret_key}\n"
+        f"host_base = {server.host}\n"
+        f"host_bucket = {server.host}\n"
+        "bucket_location = us-east-1\n"
+        "use_https = False\n"
+        f"signature_v2 = {signature_v2}\n"
+        "check_ssl_certificate = False\n"
+        "proxy_host =\n"
+        "proxy_port = 0\n"
+        "multipart_chunk_size_mb = 5\n"
+    )
+    env = clean_env(home)
+
+    def run(*args, check=True, timeout=300):
+        return run_tool([S3CMD, "-c", config, "--no-progress", *extra_args, *args], env,
+                        timeout=timeout, check=check)
+
+    return run

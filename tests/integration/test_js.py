@@ -19,32 +19,28 @@ def _ensure_node_modules():
     run_tool([NPM, "ci", "--no-audit", "--no-fund"], CALLER_ENV, timeout=600, cwd=JS_DIR)
 
 
-def test_js_sdk_smoke(server, client_home):
+def _run_script(server, client_home, script, bucket_prefix):
+    """Runs js/<script> against `server` in a clean environment; returns its stdout."""
     _ensure_node_modules()
     env = clean_env(
         client_home,
         CAIRN_ENDPOINT=server.endpoint,
         CAIRN_ACCESS_KEY=server.access_key,
         CAIRN_SECRET_KEY=server.secret_key,
-        CAIRN_BUCKET=unique_bucket("js"),
+        CAIRN_BUCKET=unique_bucket(bucket_prefix),
         # The SDK's notice about future Node versions is noise here.
         NODE_NO_WARNINGS="1",
     )
-    proc = run_tool([NODE, "smoke.mjs"], env, timeout=300, cwd=JS_DIR)
-    assert b"smoke: all ok" in proc.stdout, proc.stdout.decode()
+    return run_tool([NODE, script], env, timeout=300, cwd=JS_DIR).stdout
+
+
+def test_js_sdk_smoke(server, client_home):
+    out = _run_script(server, client_home, "smoke.mjs", "js")
+    assert b"smoke: all ok" in out, out.decode()
 
 
 def test_js_sdk_every_checksum(server, client_home):
     """js/checksums.mjs: CRC32, CRC32C, CRC64NVME, SHA1, SHA256 on PutObject and multipart
     (COMPOSITE and FULL_OBJECT), BadDigest for a wrong value."""
-    _ensure_node_modules()
-    env = clean_env(
-        client_home,
-        CAIRN_ENDPOINT=server.endpoint,
-        CAIRN_ACCESS_KEY=server.access_key,
-        CAIRN_SECRET_KEY=server.secret_key,
-        CAIRN_BUCKET=unique_bucket("jsck"),
-        NODE_NO_WARNINGS="1",
-    )
-    proc = run_tool([NODE, "checksums.mjs"], env, timeout=300, cwd=JS_DIR)
-    assert b"checksums: all ok" in proc.stdout, proc.stdout.decode()
+    out = _run_script(server, client_home, "checksums.mjs", "jsck")
+    assert b"checksums: all ok" in out, out.decode()

@@ -3,37 +3,13 @@ including a file large enough for s3cmd's own multipart upload."""
 
 import pytest
 
-from s3util import MiB, clean_env, empty_and_delete_bucket, make_client, pseudo_random_bytes
-from s3util import run_tool, unique_bucket
-
-S3CMD = "/usr/bin/s3cmd"
+from s3util import MiB, empty_and_delete_bucket, make_client, pseudo_random_bytes
+from s3util import s3cmd_runner, unique_bucket
 
 
 @pytest.fixture(scope="module")
 def s3cmd(server, tmp_path_factory):
-    home = tmp_path_factory.mktemp("s3cmd-home")
-    config = home / "s3cfg"
-    config.write_text(
-        "[default]\n"
-        f"access_key = {server.access_key}\n"
-        f"secret_key = {server.secret_key}\n"
-        f"host_base = {server.host}\n"
-        f"host_bucket = {server.host}\n"
-        "bucket_location = us-east-1\n"
-        "use_https = False\n"
-        "signature_v2 = False\n"
-        "check_ssl_certificate = False\n"
-        "proxy_host =\n"
-        "proxy_port = 0\n"
-        "multipart_chunk_size_mb = 5\n"
-    )
-    env = clean_env(home)
-
-    def run(*args, check=True, timeout=300):
-        return run_tool([S3CMD, "-c", config, "--no-progress", *args], env, timeout=timeout,
-                        check=check)
-
-    return run
+    return s3cmd_runner(server, tmp_path_factory.mktemp("s3cmd-home"))
 
 
 def _ls_keys(out):

@@ -19,11 +19,10 @@ import pytest
 
 import s3util
 from cairn_server import write_config
-from s3util import (MiB, assert_error_response, clean_env, empty_and_delete_bucket, expect_error,
-                    make_client, pseudo_random_bytes, run_tool, send, unique_bucket)
+from s3util import (MiB, assert_error_response, empty_and_delete_bucket, expect_error,
+                    make_client, pseudo_random_bytes, s3cmd_runner, send, unique_bucket)
 
 CURL = "/usr/bin/curl"
-S3CMD = "/usr/bin/s3cmd"
 
 
 @pytest.fixture(scope="module")
@@ -298,27 +297,8 @@ def test_virtual_hosted_signs_bucket_in_resource(server, s3v2, v2bucket):
 def test_s3cmd_signature_v2(server, tmp_path):
     home = tmp_path / "home"
     home.mkdir()
-    config = home / "s3cfg"
-    config.write_text(
-        "[default]\n"
-        f"access_key = {server.access_key}\n"
-        f"secret_key = {server.secret_key}\n"
-        f"host_base = {server.host}\n"
-        f"host_bucket = {server.host}\n"
-        "bucket_location = us-east-1\n"
-        "use_https = False\n"
-        "signature_v2 = True\n"
-        "check_ssl_certificate = False\n"
-        "proxy_host =\n"
-        "proxy_port = 0\n"
-        "multipart_chunk_size_mb = 5\n"
-    )
-    env = clean_env(home)
-
-    def s3cmd(*args, check=True):
-        # --debug shows which signature s3cmd used; it falls back to nothing silently otherwise.
-        return run_tool([S3CMD, "-c", config, "--no-progress", "--debug", *args], env,
-                        check=check)
+    # --debug shows which signature s3cmd used; it falls back to nothing silently otherwise.
+    s3cmd = s3cmd_runner(server, home, signature_v2=True, extra_args=("--debug",))
 
     bucket = unique_bucket("s3cmd-v2")
     small = tmp_path / "small.txt"
