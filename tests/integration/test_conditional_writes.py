@@ -126,11 +126,13 @@ def test_copy_object_destination_conditions(s3, bucket):
     assert body_of(s3, bucket, "dst") == body_of(s3, bucket, "new") == b"source"
 
 
-def _uploaded(s3, bucket, key, body):
+def _uploaded(s3, bucket, key, *bodies):
+    """An upload of `bodies` as parts 1..n: (upload id, the MultipartUpload to complete it)."""
     upload = s3.create_multipart_upload(Bucket=bucket, Key=key)["UploadId"]
-    etag = s3.upload_part(Bucket=bucket, Key=key, UploadId=upload, PartNumber=1,
-                          Body=body)["ETag"]
-    return upload, {"Parts": [{"PartNumber": 1, "ETag": etag}]}
+    parts = [{"PartNumber": n, "ETag": s3.upload_part(Bucket=bucket, Key=key, UploadId=upload,
+                                                      PartNumber=n, Body=body)["ETag"]}
+             for n, body in enumerate(bodies, 1)]
+    return upload, {"Parts": parts}
 
 
 def test_complete_multipart_upload_conditions(s3, bucket):
@@ -245,23 +247,19 @@ def test_concurrent_if_none_match_writers_one_wins(own):
 
 def test_completion_retried_after_success_answers_the_same(s3, bucket):
     parts = [pseudo_random_bytes(5 * MiB, 7), b"tail"]
-    upload = s3.create_multipart_upload(Bucket=bucket, Key="retry")["UploadId"]
-    done = [{"PartNumber": n, "ETag": s3.upload_part(Bucket=bucket, Key="retry",
-                                                     UploadId=upload, PartNumber=n,
-                                                     Body=p)["ETag"]}
-            for n, p in enumerate(parts, 1)]
+    upload, done = _uploaded(s3, bucket, "retry", *parts)
     first = s3.complete_multipart_upload(Bucket=bucket, Key="retry", UploadId=upload,
-                                         MultipartUpload={"Parts": done})
+                                         MultipartUpload=done)
     again = s3.complete_multipart_upload(Bucket=bucket, Key="retry", UploadId=upload,
-                                         MultipartUpload={"Parts": done})
+                                         MultipartUpload=done)
     assert first["ETag"] == again["ETag"] == multipart_etag(parts)
     # Only the same upload, key and parts: anything else is NoSuchUpload.
     with expect_error("NoSuchUpload", 404):
         s3.complete_multipart_upload(Bucket=bucket, Key="retry", UploadId=upload,
-                                     MultipartUpload={"Parts": done[:1]})
+                                     MultipartUpload={"Parts": done["Parts"][:1]})
     with expect_error("NoSuchUpload", 404):
         s3.complete_multipart_upload(Bucket=bucket, Key="other", UploadId=upload,
-                                     MultipartUpload={"Parts": done})
+                                     MultipartUpload=done)
     assert body_of(s3, bucket, "retry") == b"".join(parts)
 
 
@@ -330,14 +328,10 @@ def test_completion_whose_answer_was_lost_is_retried_and_succeeds(server, s3, bu
                                 access_key=server.access_key, secret_key=server.secret_key)
     proxied = s3util.make_client(via_proxy, retries={"max_attempts": 3, "mode": "standard"})
     parts = [pseudo_random_bytes(5 * MiB, 8), b"last part"]
-    upload = s3.create_multipart_upload(Bucket=bucket, Key="lost")["UploadId"]
-    done = [{"PartNumber": n, "ETag": s3.upload_part(Bucket=bucket, Key="lost",
-                                                     UploadId=upload, PartNumber=n,
-                                                     Body=p)["ETag"]}
-            for n, p in enumerate(parts, 1)]
+    upload, done = _uploaded(s3, bucket, "lost", *parts)
     # The POST ?uploadId= (the completion) is the first request through the proxy with it.
     resp = proxied.complete_multipart_upload(Bucket=bucket, Key="lost", UploadId=upload,
-                                             MultipartUpload={"Parts": done})
+                                             MultipartUpload=done)
     assert proxy.dropped == 1, "the proxy did not drop the first answer"
     assert resp["ETag"] == multipart_etag(parts)
     assert body_of(s3, bucket, "lost") == b"".join(parts)
