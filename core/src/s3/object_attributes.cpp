@@ -90,10 +90,6 @@ std::string ObjectPartsXml(const ObjectRecord& o, uint32_t max_parts, uint32_t m
 }  // namespace
 
 S3Outcome GetObjectAttributes(S3Request& req) {
-  if (req.HasQuery("versionId")) {
-    return S3Error::Of("NotImplemented",
-                       "The versionId parameter is not implemented by Cairn yet (no versioning).");
-  }
   if (auto e = ValidateKey(req.key)) return e;
   auto bucket = RequireBucket(req, req.bucket);
   if (!bucket.ok()) return ToS3(bucket.status());
