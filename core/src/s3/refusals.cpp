@@ -2,6 +2,7 @@
 
 #include <Poco/String.h>
 
+#include <string_view>
 #include <vector>
 
 namespace cairn {
@@ -63,10 +64,11 @@ const std::vector<Refusal>& RefusalMatrix() {
   return kRows;
 }
 
-bool NameMatches(const char* pattern, const std::string& lower_name) {
-  std::string p(pattern);
-  if (!p.empty() && p.back() == '*') return lower_name.rfind(p.substr(0, p.size() - 1), 0) == 0;
-  return lower_name == p;
+bool NameMatches(std::string_view pattern, std::string_view lower_name) {
+  if (!pattern.empty() && pattern.back() == '*') {
+    return lower_name.starts_with(pattern.substr(0, pattern.size() - 1));
+  }
+  return lower_name == pattern;
 }
 
 }  // namespace
