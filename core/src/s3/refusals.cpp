@@ -71,10 +71,40 @@ bool NameMatches(std::string_view pattern, std::string_view lower_name) {
   return lower_name == pattern;
 }
 
+// The HTTP preconditions a request other than GET/HEAD may carry: If-Match and If-None-Match
+// on PutObject, CopyObject and CompleteMultipartUpload, If-Match on DeleteObject (with
+// x-amz-if-match-*). Anything else would be a condition nobody checks.
+S3Outcome RefuseUncheckedConditions(const S3Request& req) {
+  const bool sub = req.HasQuery("tagging") || req.HasQuery("acl") || req.HasQuery("uploads");
+  const bool object = !req.key.empty() && !sub;
+  const bool put_or_complete =
+      object && ((req.method == "PUT" && !req.HasQuery("uploadId")) ||
+                 (req.method == "POST" && req.HasQuery("uploadId")));
+  const bool delete_object = object && req.method == "DELETE" && !req.HasQuery("uploadId");
+  for (const char* header : {"If-Match", "If-None-Match", "If-Modified-Since",
+                             "If-Unmodified-Since"}) {
+    if (!req.HasHeader(header)) continue;
+    const std::string_view h(header);
+    const bool checked = (put_or_complete && (h == "If-Match" || h == "If-None-Match")) ||
+                         (delete_object && h == "If-Match");
+    if (!checked) {
+      return S3Error::Of("NotImplemented", std::string(header) +
+                                               " is not supported on this request: only "
+                                               "GetObject, HeadObject, PutObject, CopyObject, "
+                                               "CompleteMultipartUpload and DeleteObject "
+                                               "(If-Match) check conditions.");
+    }
+  }
+  return std::nullopt;
+}
+
 }  // namespace
 
 S3Outcome RefuseUnimplemented(const S3Request& req) {
   const bool read = req.method == "GET" || req.method == "HEAD";
+  if (!read) {
+    if (auto e = RefuseUncheckedConditions(req)) return e;
+  }
   for (const auto& [name, value] : req.http.headers()) {
     const std::string lower = Poco::toLower(name);
     if (lower.rfind("x-amz-", 0) != 0) continue;
