@@ -99,6 +99,10 @@ def test_put_checksum_is_verified_stored_and_returned(server, s3, bucket, algori
     assert resp.status == 200, resp
     assert resp.headers[header(algorithm)] == b64(algorithm, data)
     assert resp.headers["x-amz-checksum-type"] == "FULL_OBJECT"
+    refused = req(server, "PUT", f"/{bucket}/k", body=data,
+                  headers={header(algorithm): b64(algorithm, data),
+                           "x-amz-checksum-type": "COMPOSITE"})
+    assert_error_response(refused, "InvalidRequest", 400)
     head = req(server, "HEAD", f"/{bucket}/k", headers={"x-amz-checksum-mode": "ENABLED"})
     assert head.headers[header(algorithm)] == b64(algorithm, data)
     assert head.headers["x-amz-checksum-type"] == "FULL_OBJECT"

@@ -1,4 +1,6 @@
 // PutObject and CopyObject.
+#include <Poco/String.h>
+
 #include "data/object_source.h"
 #include "meta/keys.h"
 #include "s3/conditions.h"
@@ -17,6 +19,12 @@ S3Outcome PutObject(S3Request& req) {
   if (!bucket.ok()) return ToS3(bucket.status());
   const WriteCondition condition = WriteConditionOf(req);
   if (auto e = PrecheckWriteCondition(req.svc, req.bucket, req.key, condition)) return e;
+  // A single PUT's checksum is of the whole object: FULL_OBJECT is the only type it can have.
+  if (req.HasHeader("x-amz-checksum-type") &&
+      Poco::toUpper(req.Header("x-amz-checksum-type")) != kChecksumFullObject) {
+    return S3Error::Of("InvalidRequest", "Value for x-amz-checksum-type header is invalid: a "
+                                         "PutObject checksum is FULL_OBJECT.");
+  }
 
   auto announced = ReadUploadBodyHeaders(req, req.svc.config.storage.max_put_bytes);
   if (!announced.ok()) return ToS3(announced.status());
