@@ -257,6 +257,16 @@ class MetadataWriter(threading.Thread):
             n += 1
 
 
+def _steady_since(writer, seconds):
+    """True when the writer's acknowledgements of the last `seconds` have no gap over 1 s."""
+    now = time.monotonic()
+    recent = [t for t in writer.successes if t > now - seconds - 1]
+    if not recent or recent[0] > now - seconds:
+        return False
+    times = recent + [now]
+    return all(b - a <= 1.0 for a, b in zip(times, times[1:]))
+
+
 def test_etcd_leader_killed_during_metadata_writes(cluster, clients, cluster_bucket):
     fast = [s3util.make_client(g, connect_timeout=2, read_timeout=10) for g in cluster.gateways]
     stop = threading.Event()
@@ -269,7 +279,12 @@ def test_etcd_leader_killed_during_metadata_writes(cluster, clients, cluster_buc
     cluster.kill([leader])
     new_leader = cluster.wait_etcd_leader()
     elected_s = time.monotonic() - killed_at
-    time.sleep(5)
+    # Run until every writer has been acknowledged steadily again (2 s without a gap over
+    # 1 s): a gateway whose etcd request was in flight to the dead leader waits out its
+    # request timeout first, so a fixed sleep can end inside that window.
+    deadline = killed_at + 60
+    while time.monotonic() < deadline and not all(_steady_since(w, 2.0) for w in writers):
+        time.sleep(0.2)
     stop.set()
     for w in writers:
         w.join(timeout=30)
