@@ -1,6 +1,6 @@
 #include "node/node_target.h"
 
-#include "node/cluster_protocol.h"
+#include "node_protocol/cluster_protocol.h"
 
 namespace cairn {
 namespace {

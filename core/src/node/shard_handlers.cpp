@@ -9,7 +9,7 @@
 #include <sstream>
 #include <vector>
 
-#include "node/cluster_protocol.h"
+#include "node_protocol/cluster_protocol.h"
 #include "util/log.h"
 
 namespace cairn {

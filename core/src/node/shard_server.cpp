@@ -6,8 +6,8 @@
 
 #include <ctime>
 
-#include "node/cluster_protocol.h"
 #include "node/node_target.h"
+#include "node_protocol/cluster_protocol.h"
 #include "util/listen_socket.h"
 
 namespace cairn {

@@ -1,8 +1,8 @@
 // ShardServer: the HTTP face of `cairn node`. A Poco HTTPServer that authenticates every
-// request with the cluster secret (cluster_protocol.h), routes it (node_target.h) and serves it
-// over a Transport (shard_handlers.h). A PUT is checked -- signature, Content-Length present and
-// within max_body_bytes, the drive able to take a writer -- before the node answers
-// "100 Continue", so a refused shard is never uploaded.
+// request with the cluster secret (node_protocol/cluster_protocol.h), routes it
+// (node_target.h) and serves it over a Transport (shard_handlers.h). A PUT is checked --
+// signature, Content-Length present and within max_body_bytes, the drive able to take a
+// writer -- before the node answers "100 Continue", so a refused shard is never uploaded.
 // Thread-safe; requests run on Poco's thread pool. The transport must outlive the server.
 #pragma once
 

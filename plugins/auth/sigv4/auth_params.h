@@ -13,8 +13,6 @@
 
 namespace cairn::sigv4 {
 
-inline constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
-
 struct SignatureParams {
   bool presigned = false;
   std::string access_key;

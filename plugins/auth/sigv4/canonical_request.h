@@ -13,6 +13,9 @@
 
 namespace cairn::sigv4 {
 
+// The algorithm name, in Authorization headers and X-Amz-Algorithm.
+inline constexpr std::string_view kAlgorithm = "AWS4-HMAC-SHA256";
+
 // Percent-encodes every byte except A-Z a-z 0-9 - . _ ~ (and '/' when keep_slash), as %XX with
 // uppercase hex.
 std::string UriEncode(std::string_view bytes, bool keep_slash);

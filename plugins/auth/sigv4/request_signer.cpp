@@ -6,7 +6,6 @@
 #include <vector>
 
 #include "amz_time.h"
-#include "auth_params.h"
 #include "canonical_request.h"
 #include "crypto.h"
 

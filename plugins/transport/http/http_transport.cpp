@@ -10,7 +10,7 @@
 #include <sstream>
 
 #include "http_shard_writer.h"
-#include "node/cluster_protocol.h"
+#include "node_protocol/cluster_protocol.h"
 #include "shard_name.h"
 
 namespace cairn::transport {

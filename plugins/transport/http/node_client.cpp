@@ -7,7 +7,7 @@
 #include <ctime>
 #include <thread>
 
-#include "node/cluster_protocol.h"
+#include "node_protocol/cluster_protocol.h"
 
 namespace cairn::transport {
 namespace {

@@ -12,7 +12,7 @@
 #include <filesystem>
 #include <thread>
 
-#include "node/cluster_protocol.h"
+#include "node_protocol/cluster_protocol.h"
 #include "plugin/host_services.h"
 #include "plugin/plugin_registry.h"
 #include "plugin/transport_proxy.h"

@@ -1,9 +1,9 @@
 // The node's wire protocol (signing, error mapping, encoding), its routes and its config file.
 #include <gtest/gtest.h>
 
-#include "node/cluster_protocol.h"
 #include "node/node_config.h"
 #include "node/node_target.h"
+#include "node_protocol/cluster_protocol.h"
 
 namespace cairn::cluster {
 namespace {

@@ -1,4 +1,4 @@
-#include "node/cluster_protocol.h"
+#include "node_protocol/cluster_protocol.h"
 
 #include <openssl/crypto.h>
 #include <openssl/evp.h>

@@ -8,8 +8,9 @@
 // signature binds the body size, not its bytes: shard contents carry their own SHA-256
 // checksums, checked by the core on every read.
 //
-// This file depends only on the standard library, OpenSSL and cairn/status.h, because the
-// transport/http plugin compiles it too (one definition of the protocol on both ends).
+// The library cairn_node_protocol, linked by both the core and the transport/http plugin (one
+// definition of the protocol on both ends), so it depends only on the standard library, OpenSSL
+// and cairn/status.h.
 // Thread-safe (pure functions).
 #pragma once
 
