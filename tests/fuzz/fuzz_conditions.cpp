@@ -32,8 +32,7 @@
 #include "policy/placement_policy.h"
 #include "s3/conditions.h"
 #include "s3/s3_request.h"
-#include "s3/services.h"
-#include "sigv4_authenticator.h"
+#include "objects/services.h"
 #include "util/clock.h"
 
 // S3Request and Services are built with designated initializers; the members left out keep
@@ -73,9 +72,6 @@ struct Inert {
   NoTransport transport;
   std::unique_ptr<policy::PlacementPolicy> placement;
   std::unique_ptr<DataPath> data;
-  sigv4::SigV4Authenticator auth{sigv4::SigV4Settings{}, [](const std::string&) {
-                                   return Result<sigv4::Credential>(Status::NotFound("fuzz"));
-                                 }};
   std::unique_ptr<Services> services;
 
   Inert() {
@@ -83,7 +79,7 @@ struct Inert {
     FUZZ_CHECK(loaded.ok());
     placement = std::move(loaded.value());
     data = std::make_unique<DataPath>(transport, std::map<std::string, Codec*>{}, *placement);
-    services = std::unique_ptr<Services>(new Services{config, meta, *data, auth});
+    services = std::unique_ptr<Services>(new Services{config, meta, *data, {}});
   }
 };
 

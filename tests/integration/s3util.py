@@ -108,8 +108,10 @@ def empty_and_delete_bucket(s3, bucket):
     except ClientError:
         pass
     try:
-        for page in s3.get_paginator("list_objects_v2").paginate(Bucket=bucket):
-            keys = [{"Key": o["Key"]} for o in page.get("Contents", [])]
+        # Every version and delete marker (an unversioned bucket lists its objects as null).
+        for page in s3.get_paginator("list_object_versions").paginate(Bucket=bucket):
+            keys = [{"Key": o["Key"], "VersionId": o["VersionId"]}
+                    for o in page.get("Versions", []) + page.get("DeleteMarkers", [])]
             for i in range(0, len(keys), 1000):
                 s3.delete_objects(Bucket=bucket, Delete={"Objects": keys[i:i + 1000], "Quiet": True})
         s3.delete_bucket(Bucket=bucket)

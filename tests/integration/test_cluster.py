@@ -257,10 +257,11 @@ class MetadataWriter(threading.Thread):
             n += 1
 
 
-def _steady_since(writer, seconds):
-    """True when the writer's acknowledgements of the last `seconds` have no gap over 1 s."""
+def _steady_since(writer, seconds, since):
+    """True when the writer has been acknowledged for the last `seconds`, all after `since`,
+    with no gap over 1 s."""
     now = time.monotonic()
-    recent = [t for t in writer.successes if t > now - seconds - 1]
+    recent = [t for t in writer.successes if t > max(since, now - seconds - 1)]
     if not recent or recent[0] > now - seconds:
         return False
     times = recent + [now]
@@ -283,7 +284,7 @@ def test_etcd_leader_killed_during_metadata_writes(cluster, clients, cluster_buc
     # 1 s): a gateway whose etcd request was in flight to the dead leader waits out its
     # request timeout first, so a fixed sleep can end inside that window.
     deadline = killed_at + 60
-    while time.monotonic() < deadline and not all(_steady_since(w, 2.0) for w in writers):
+    while time.monotonic() < deadline and not all(_steady_since(w, 2.0, killed_at) for w in writers):
         time.sleep(0.2)
     stop.set()
     for w in writers:

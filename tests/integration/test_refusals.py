@@ -57,7 +57,11 @@ ROWS = [
     ("bucket object writer", "PUT", "new-bucket", "",
      {"x-amz-object-ownership": "ObjectWriter"}, "AccessControlListNotSupported", 400),
     ("bucket object lock", "PUT", "new-bucket", "",
-     {"x-amz-bucket-object-lock-enabled": "true"}, "NotImplemented", 501),
+     {"x-amz-bucket-object-lock-enabled": "maybe"}, "InvalidArgument", 400),
+    ("object lock header on a read", "GET", "object", "",
+     {"x-amz-object-lock-legal-hold": "ON"}, "InvalidRequest", 400),
+    ("bypass governance on a put", "PUT", "object", "",
+     {"x-amz-bypass-governance-retention": "true"}, "InvalidRequest", 400),
     ("object lock mode", "PUT", "object", "",
      {"x-amz-object-lock-mode": "GOVERNANCE",
       "x-amz-object-lock-retain-until-date": "2030-01-01T00:00:00Z"}, "InvalidRequest", 400),
@@ -68,13 +72,19 @@ ROWS = [
     ("mfa delete", "DELETE", "object", "", {"x-amz-mfa": "123456 789012"},
      "NotImplemented", 501),
     ("append", "PUT", "object", "", {"x-amz-write-offset-bytes": "5"}, "NotImplemented", 501),
-    ("version get", "GET", "object", "versionId=3HL4kqtJlcpXroDTDmJ", {}, "NotImplemented", 501),
-    ("version head", "HEAD", "object", "versionId=3HL4kqtJlcpXroDTDmJ", {}, None, 501),
-    ("version delete", "DELETE", "object", "versionId=3HL4kqtJlcpXroDTDmJ", {},
-     "NotImplemented", 501),
-    ("version tagging", "PUT", "object", "tagging=&versionId=3HL4kqtJlcpXroDTDmJ", {},
-     "NotImplemented", 501),
-    ("copy source version", "PUT", "copy-version", "", {}, "NotImplemented", 501),
+    # A version id Cairn never issues (not "null", not 16 hex digits) names no version.
+    ("malformed version get", "GET", "object", "versionId=3HL4kqtJlcpXroDTDmJ", {},
+     "InvalidArgument", 400),
+    ("malformed version head", "HEAD", "object", "versionId=3HL4kqtJlcpXroDTDmJ", {}, None, 400),
+    ("malformed version delete", "DELETE", "object", "versionId=3HL4kqtJlcpXroDTDmJ", {},
+     "InvalidArgument", 400),
+    ("malformed version tagging", "PUT", "object", "tagging=&versionId=3HL4kqtJlcpXroDTDmJ", {},
+     "InvalidArgument", 400),
+    ("malformed copy source version", "PUT", "copy-version", "", {}, "InvalidArgument", 400),
+    # No write of new data takes a versionId (S3 assigns it).
+    ("version on put", "PUT", "object", "versionId=null", {}, "InvalidArgument", 400),
+    ("version on upload part", "PUT", "object", "partNumber=1&uploadId=nope&versionId=null", {},
+     "InvalidArgument", 400),
     ("expected bucket owner", "PUT", "object", "",
      {"x-amz-expected-bucket-owner": "111122223333"}, "AccessDenied", 403),
     ("source expected bucket owner", "PUT", "copy", "",
@@ -89,7 +99,6 @@ ROWS = [
      {"If-Match": "*"}, "NotImplemented", 501),
     ("if-match on tagging", "PUT", "object", "tagging=", {"If-Match": "*"},
      "NotImplemented", 501),
-    ("versioning subresource", "GET", "bucket", "versioning=", {}, "NotImplemented", 501),
     ("acl subresource", "PUT", "object", "acl=", {"x-amz-acl": "private"},
      "NotImplemented", 501),
     ("lifecycle subresource", "GET", "bucket", "lifecycle=", {}, "NotImplemented", 501),
@@ -167,19 +176,17 @@ def test_refused_through_boto3(s3, seeded):
             ACL="public-read")),
         ("InvalidRequest", 400, lambda: s3.put_object(**put, ObjectLockLegalHoldStatus="ON")),
         ("NotImplemented", 501, lambda: s3.put_object(**put, WebsiteRedirectLocation="/x")),
-        ("NotImplemented", 501, lambda: s3.get_object(Bucket=bucket, Key="k", VersionId="v1")),
-        ("NotImplemented", 501, lambda: s3.delete_object(Bucket=bucket, Key="k",
-                                                         VersionId="v1")),
-        ("NotImplemented", 501, lambda: s3.get_object_tagging(Bucket=bucket, Key="k",
-                                                              VersionId="v1")),
-        ("NotImplemented", 501, lambda: s3.copy_object(
+        ("InvalidArgument", 400, lambda: s3.get_object(Bucket=bucket, Key="k", VersionId="v1")),
+        ("InvalidArgument", 400, lambda: s3.delete_object(Bucket=bucket, Key="k",
+                                                          VersionId="v1")),
+        ("InvalidArgument", 400, lambda: s3.get_object_tagging(Bucket=bucket, Key="k",
+                                                               VersionId="v1")),
+        ("InvalidArgument", 400, lambda: s3.copy_object(
             Bucket=bucket, Key="k2", CopySource={"Bucket": bucket, "Key": "k",
                                                  "VersionId": "v1"})),
         ("AccessDenied", 403, lambda: s3.put_object(**put, ExpectedBucketOwner="111122223333")),
         ("AccessDenied", 403, lambda: s3.get_object(Bucket=bucket, Key="k",
                                                     ExpectedBucketOwner="111122223333")),
-        ("NotImplemented", 501, lambda: s3.create_bucket(Bucket=s3util.unique_bucket("lock"),
-                                                         ObjectLockEnabledForBucket=True)),
         ("AccessControlListNotSupported", 400, lambda: s3.create_bucket(
             Bucket=s3util.unique_bucket("acl"), ACL="public-read")),
     ]
@@ -188,9 +195,9 @@ def test_refused_through_boto3(s3, seeded):
             call()
         unchanged(s3, bucket)
     assert [o["Key"] for o in s3.list_objects_v2(Bucket=bucket)["Contents"]] == ["k"]
-    # DeleteObjects naming a version refuses that entry and keeps the object.
+    # DeleteObjects naming a malformed version refuses that entry and keeps the object.
     out = s3.delete_objects(Bucket=bucket, Delete={"Objects": [{"Key": "k", "VersionId": "v1"}]})
-    assert [e["Code"] for e in out["Errors"]] == ["NotImplemented"], out
+    assert [e["Code"] for e in out["Errors"]] == ["InvalidArgument"], out
     unchanged(s3, bucket)
 
 

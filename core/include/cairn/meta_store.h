@@ -41,6 +41,10 @@ typedef struct cairn_kv_op {
 } cairn_kv_op;
 
 // All conditions are checked and all ops applied atomically, or nothing is.
+// Every engine accepts a transaction of up to CAIRN_KV_MAX_TXN_OPS conditions plus ops (etcd
+// refuses more than 128 per transaction by default); the core never sends a larger one, and
+// splits work that may be larger (an upload's 10,000 part keys) into transactions of this size.
+#define CAIRN_KV_MAX_TXN_OPS 100
 typedef struct cairn_kv_txn {
   const cairn_kv_condition* conditions;
   size_t condition_count;
@@ -72,6 +76,9 @@ typedef struct cairn_meta_vtable {
 }
 
 namespace cairn {
+
+// The most conditions plus ops one transaction may hold on any engine (see cairn_kv_txn).
+inline constexpr size_t kMaxTxnOps = CAIRN_KV_MAX_TXN_OPS;
 
 struct KeyValue {
   std::string key;

@@ -6,7 +6,7 @@
 #include "durability/repair_queue.h"
 #include "util/json_text.h"
 #include "durability/scrubber.h"
-#include "s3/object_common.h"
+#include "objects/buckets.h"
 
 namespace cairn {
 namespace {
@@ -32,49 +32,47 @@ std::string ProgressJson(const ScrubProgress& p) {
          ",\"finished_ms\":" + std::to_string(p.finished_ms) + "}";
 }
 
-S3Outcome StartScrub(S3Request& req, const std::string& bucket, const std::string& drive) {
-  Status st = req.svc.scrubber->Start(bucket, drive);
+Status StartScrub(AdminRequest& req, const std::string& bucket, const std::string& drive) {
+  Status st = req.svc.scrubber.Start(bucket, drive);
   if (st.IsConflict()) {
     SendAdminJson(req, 409, "{\"error\":\"a scrub is already running\"}");
-    return std::nullopt;
+    return Status::Ok();
   }
-  if (!st.ok()) return S3Error::FromStatus(st);
+  CAIRN_RETURN_IF_ERROR(st);
   SendAdminJson(req, 202, "{\"started\":true}");
-  return std::nullopt;
+  return Status::Ok();
 }
 
 }  // namespace
 
-void SendAdminJson(S3Request& req, int status, const std::string& body) {
+void SendAdminJson(AdminRequest& req, int status, const std::string& body) {
   req.response.SetStatus(status);
   req.response.Set("Content-Type", "application/json");
   req.response.SetContentLength(body.size());
   req.response.Send() << body;
 }
 
-S3Outcome HandleAdmin(S3Request& req) {
-  if (req.principal.user_id != "root") return S3Error::Of("AccessDenied");
-  if (req.svc.scrubber == nullptr || req.svc.repair == nullptr || req.svc.cluster == nullptr ||
-      req.svc.rebalancer == nullptr) {
-    return S3Error::Of("ServiceUnavailable", "the background workers are not running");
-  }
-  const std::string& path = req.key;  // after "/_cairn/"
+Status HandleAdmin(AdminRequest& req) {
+  if (req.principal.user_id != "root") return Status::AccessDenied("AccessDenied", "");
+  const std::string& path = req.path;
   const std::string& m = req.method;
   if (path == "admin/scrub" && m == "POST") {
     if (!req.Query("bucket").empty()) {
-      auto b = RequireBucket(req, req.Query("bucket"));
-      if (!b.ok()) return S3Error::FromStatus(b.status());
+      auto b = LoadBucket(req.svc.objects, req.Query("bucket"));
+      if (!b.ok()) return b.status();
+      if (b->record.owner != req.principal.user_id) {
+        return Status::AccessDenied("AccessDenied", "");
+      }
     }
     return StartScrub(req, req.Query("bucket"), "");
   }
   if (path == "admin/scrub" && m == "GET") {
-    SendAdminJson(req, 200, ProgressJson(req.svc.scrubber->Progress()));
-    return std::nullopt;
+    SendAdminJson(req, 200, ProgressJson(req.svc.scrubber.Progress()));
+    return Status::Ok();
   }
   if (path == "admin/drives" && m == "GET") {
     std::vector<DriveInfo> drives;
-    Status st = req.svc.data.Drives(&drives);
-    if (!st.ok()) return S3Error::FromStatus(st);
+    CAIRN_RETURN_IF_ERROR(req.svc.objects.data.Drives(&drives));
     std::string body = "{\"drives\":[";
     for (size_t i = 0; i < drives.size(); ++i) {
       const auto& d = drives[i];
@@ -85,31 +83,31 @@ S3Outcome HandleAdmin(S3Request& req) {
               ",\"free_bytes\":" + std::to_string(d.free_bytes) + "}";
     }
     SendAdminJson(req, 200, body + "]}");
-    return std::nullopt;
+    return Status::Ok();
   }
   if (path.rfind("admin/cluster", 0) == 0) return HandleClusterAdmin(req, path, m);
   if (path == "admin/drives/replace" && m == "POST") {
     if (req.Query("drive").empty()) {
-      return S3Error::Of("InvalidArgument", "drive=<id> is required");
+      return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidArgument", "drive=<id> is required");
     }
     return StartScrub(req, "", req.Query("drive"));
   }
   if (path == "admin/repair" && m == "GET") {
-    auto n = req.svc.repair->Queued();
-    if (!n.ok()) return S3Error::FromStatus(n.status());
+    auto n = req.svc.repair.Queued();
+    if (!n.ok()) return n.status();
     SendAdminJson(req, 200, "{\"queued\":" + std::to_string(n.value()) + "}");
-    return std::nullopt;
+    return Status::Ok();
   }
   if (path == "admin/repair" && m == "POST") {
-    auto n = req.svc.repair->DrainOnce();
-    if (!n.ok()) return S3Error::FromStatus(n.status());
-    auto left = req.svc.repair->Queued();
+    auto n = req.svc.repair.DrainOnce();
+    if (!n.ok()) return n.status();
+    auto left = req.svc.repair.Queued();
     SendAdminJson(req, 200, "{\"completed\":" + std::to_string(n.value()) +
                            ",\"queued\":" + std::to_string(left.ok() ? left.value() : 0) + "}");
-    return std::nullopt;
+    return Status::Ok();
   }
-  return S3Error::Of("InvalidRequest", "unknown admin operation: " + m + " /" +
-                                           std::string(kAdminBucket) + "/" + path);
+  return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidRequest",
+                    "unknown admin operation: " + m + " /" + std::string(kAdminBucket) + "/" + path);
 }
 
 }  // namespace cairn

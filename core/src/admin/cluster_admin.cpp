@@ -13,7 +13,7 @@
 namespace cairn {
 namespace {
 
-S3Outcome SendError(S3Request& req, const Status& st) {
+Status SendError(AdminRequest& req, const Status& st) {
   int status = 500;
   switch (st.code()) {
     case CAIRN_INVALID_ARGUMENT: status = 400; break;
@@ -23,7 +23,7 @@ S3Outcome SendError(S3Request& req, const Status& st) {
     default: break;
   }
   SendAdminJson(req, status, "{\"error\":" + JsonString(st.message()) + "}");
-  return std::nullopt;
+  return Status::Ok();
 }
 
 std::string NodeJson(const NodeRecord& n, const std::vector<DriveInfo>& drives) {
@@ -44,14 +44,14 @@ std::string NodeJson(const NodeRecord& n, const std::vector<DriveInfo>& drives) 
   return out + "]}";
 }
 
-S3Outcome ClusterStatus(S3Request& req) {
+Status ClusterStatus(AdminRequest& req) {
   // Read the map now rather than as of the last refresh: a change made through another
   // gateway a moment ago shows at once.
-  (void)req.svc.cluster->Sync();
+  (void)req.svc.cluster.Sync();
   std::vector<DriveInfo> drives;
-  Status st = req.svc.data.Drives(&drives);
+  Status st = req.svc.objects.data.Drives(&drives);
   if (!st.ok()) return SendError(req, st);
-  std::vector<NodeRecord> nodes = req.svc.cluster->Nodes();
+  std::vector<NodeRecord> nodes = req.svc.cluster.Nodes();
   if (nodes.empty()) {
     // No map (local drives, or seeding still waits): the nodes the drives report.
     std::map<std::string, NodeRecord> seen;
@@ -63,13 +63,13 @@ S3Outcome ClusterStatus(S3Request& req) {
     for (auto& [name, n] : seen) nodes.push_back(std::move(n));
   }
   std::string body = std::string("{\"clustered\":") +
-                     (req.svc.cluster->enabled() ? "true" : "false") + ",\"nodes\":[";
+                     (req.svc.cluster.enabled() ? "true" : "false") + ",\"nodes\":[";
   for (size_t i = 0; i < nodes.size(); ++i) body += (i ? "," : "") + NodeJson(nodes[i], drives);
   body += "]";
-  auto progress = req.svc.rebalancer->Progress();
+  auto progress = req.svc.rebalancer.Progress();
   if (progress.ok()) body += ",\"rebalance\":" + ToJson(progress.value());
   SendAdminJson(req, 200, body + "}");
-  return std::nullopt;
+  return Status::Ok();
 }
 
 // The widest stripe any storage class writes: fewer drives than this and PUTs of that class
@@ -81,12 +81,12 @@ size_t WidestStripe(const Services& svc) {
 }
 
 // Refuses a change that would leave fewer drives taking writes than the widest stripe.
-Status CheckEnoughDrivesWithout(S3Request& req, const std::string& node, const std::string& what) {
+Status CheckEnoughDrivesWithout(AdminRequest& req, const std::string& node, const std::string& what) {
   std::vector<DriveInfo> drives;
-  CAIRN_RETURN_IF_ERROR(req.svc.data.Drives(&drives));
+  CAIRN_RETURN_IF_ERROR(req.svc.objects.data.Drives(&drives));
   size_t left = 0;
   for (const auto& d : drives) left += d.node != node && !d.draining;
-  const size_t need = WidestStripe(req.svc);
+  const size_t need = WidestStripe(req.svc.objects);
   if (left < need) {
     return Status::Conflict(what + " " + node + " would leave " + std::to_string(left) +
                             " drives taking new shards; the widest storage class needs " +
@@ -96,7 +96,7 @@ Status CheckEnoughDrivesWithout(S3Request& req, const std::string& node, const s
 }
 
 // The weight= parameter, or `absent` when there is none (0: required).
-Result<double> WeightOf(const S3Request& req, double absent) {
+Result<double> WeightOf(const AdminRequest& req, double absent) {
   const std::string text = req.Query("weight");
   if (text.empty()) {
     if (absent > 0) return absent;
@@ -109,18 +109,18 @@ Result<double> WeightOf(const S3Request& req, double absent) {
 }
 
 // 200 and the node as it is now, or the error.
-S3Outcome SendNode(S3Request& req, const Result<NodeRecord>& node) {
+Status SendNode(AdminRequest& req, const Result<NodeRecord>& node) {
   if (!node.ok()) return SendError(req, node.status());
   std::vector<DriveInfo> drives;
-  (void)req.svc.data.Drives(&drives);
+  (void)req.svc.objects.data.Drives(&drives);
   SendAdminJson(req, 200, NodeJson(node.value(), drives));
-  return std::nullopt;
+  return Status::Ok();
 }
 
 }  // namespace
 
-S3Outcome HandleClusterAdmin(S3Request& req, const std::string& path, const std::string& m) {
-  ClusterMap& map = *req.svc.cluster;
+Status HandleClusterAdmin(AdminRequest& req, const std::string& path, const std::string& m) {
+  ClusterMap& map = req.svc.cluster;
   if (path == "admin/cluster" && m == "GET") return ClusterStatus(req);
   if (path == "admin/cluster/add" && m == "POST") {
     const std::string url = req.Query("url");
@@ -131,9 +131,9 @@ S3Outcome HandleClusterAdmin(S3Request& req, const std::string& path, const std:
   }
   if (path == "admin/cluster/rebalance" && m == "POST") {
     if (Status st = map.Clustered(); !st.ok()) return SendError(req, st);
-    req.svc.rebalancer->Wake(0);
+    req.svc.rebalancer.Wake(0);
     SendAdminJson(req, 202, "{\"requested\":true}");
-    return std::nullopt;
+    return Status::Ok();
   }
   const std::string node = req.Query("node");
   if ((path == "admin/cluster/drain" || path == "admin/cluster/undrain" ||
@@ -160,14 +160,14 @@ S3Outcome HandleClusterAdmin(S3Request& req, const std::string& path, const std:
       }
     }
     Status st = map.Remove(node, force, [&](const std::set<std::string>& drives) {
-      return Rebalancer::CountShardsOn(req.svc.meta, drives);
+      return Rebalancer::CountShardsOn(req.svc.objects.meta, drives);
     });
     if (!st.ok()) return SendError(req, st);
     SendAdminJson(req, 200, "{\"removed\":" + JsonString(node) + "}");
-    return std::nullopt;
+    return Status::Ok();
   }
-  return S3Error::Of("InvalidRequest", "unknown admin operation: " + m + " /" +
-                                           std::string(kAdminBucket) + "/" + path);
+  return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidRequest",
+                    "unknown admin operation: " + m + " /" + std::string(kAdminBucket) + "/" + path);
 }
 
 }  // namespace cairn

@@ -5,10 +5,10 @@
 
 #include <string>
 
-#include "s3/s3_request.h"
+#include "admin/admin_api.h"
 
 namespace cairn {
 
-S3Outcome HandleClusterAdmin(S3Request& req, const std::string& path, const std::string& method);
+Status HandleClusterAdmin(AdminRequest& req, const std::string& path, const std::string& method);
 
 }  // namespace cairn

@@ -227,7 +227,8 @@ void Rebalancer::Pass() {
   // Objects only. A part of an upload in progress stays where it was written: a move could
   // race CompleteMultipartUpload, which copies the parts' layouts into the object without
   // conditions on the part records. Parts move once they are an object's segments.
-  progress_.records_total = CountKeys(svc_.meta, keys::kObjectFamily);
+  progress_.records_total =
+      CountKeys(svc_.meta, keys::kObjectFamily) + CountKeys(svc_.meta, keys::kVersionFamily);
   LogInfo("rebalance", "pass started over " + std::to_string(progress_.records_total) + " records");
   rate_.Restart();
   Objects(drives);
@@ -239,22 +240,27 @@ void Rebalancer::Pass() {
 }
 
 void Rebalancer::Objects(const std::vector<DriveInfo>& drives) {
-  const std::string family(keys::kObjectFamily);
+  for (std::string_view family : {keys::kObjectFamily, keys::kVersionFamily}) {
+    if (!Family(std::string(family), drives)) return;
+  }
+}
+
+bool Rebalancer::Family(const std::string& family, const std::vector<DriveInfo>& drives) {
   const std::string end = keys::PrefixEnd(family);
   for (std::string start = family;;) {
     if (Stopping()) {
       progress_.state = "idle";
       progress_.detail = "stopped by shutdown";
-      return;
+      return false;
     }
     std::vector<KeyValue> rows;
     Status st = svc_.meta.Scan(start, end, 100, &rows);
     if (!st.ok()) {
       ++progress_.errors;
       progress_.detail = "metadata scan: " + st.ToString();
-      return;
+      return false;
     }
-    if (rows.empty()) return;
+    if (rows.empty()) return true;
     for (const auto& kv : rows) {
       Rebalance(kv, drives);
       ++progress_.records_checked;
@@ -262,7 +268,7 @@ void Rebalancer::Objects(const std::vector<DriveInfo>& drives) {
         progress_.state = "idle";
         progress_.detail = "lost the lease to another gateway";
         LogWarn("rebalance", progress_.detail);
-        return;
+        return false;
       }
       Release();
     }
@@ -278,11 +284,12 @@ void Rebalancer::Rebalance(const KeyValue& kv, const std::vector<DriveInfo>& dri
   policy::PlacementRequest req;
   req.bucket = kv.key.substr(2, slash - 2);
   req.key = kv.key.substr(slash + 1);
+  req.key = req.key.substr(0, req.key.find('\0'));  // a noncurrent version: v/<b>/<key>\0<seq>
   req.storage_class = object.storage_class;
   auto known = [&](const std::string& id) {
     return std::any_of(drives.begin(), drives.end(), [&](const DriveInfo& d) { return d.id == id; });
   };
-  const std::string what = kv.key.substr(2);
+  const std::string what = keys::Describe(kv.key);
   std::vector<ShardRef> copies;  // new copies, removed again if the record cannot be updated
   std::vector<ShardRef> olds;    // old copies, released after the commit
   auto throttle = [this](uint64_t b) { rate_.Take(b, svc_.config.storage.rebalance_bytes_per_second); };
@@ -390,7 +397,7 @@ void Rebalancer::Release() {
 
 Result<uint64_t> Rebalancer::CountShardsOn(MetaStore& meta, const std::set<std::string>& drives) {
   uint64_t count = 0;
-  for (std::string_view family : {keys::kObjectFamily, keys::kPartFamily}) {
+  for (std::string_view family : {keys::kObjectFamily, keys::kVersionFamily, keys::kPartFamily}) {
     const std::string end = keys::PrefixEnd(family);
     for (std::string start(family);;) {
       std::vector<KeyValue> rows;

@@ -32,7 +32,7 @@
 
 #include "cluster/cluster_map.h"
 #include "policy/placement_policy.h"
-#include "s3/services.h"
+#include "objects/services.h"
 #include "util/rate_limiter.h"
 
 namespace cairn {
@@ -88,7 +88,9 @@ class Rebalancer {
   // together than a few seconds are skipped.
   bool Publish(bool release);
   void Pass();
-  void Objects(const std::vector<DriveInfo>& drives);
+  void Objects(const std::vector<DriveInfo>& drives);  // current, then noncurrent versions
+  // One key family's records; false when the pass must stop.
+  bool Family(const std::string& family, const std::vector<DriveInfo>& drives);
   void Rebalance(const KeyValue& record, const std::vector<DriveInfo>& drives);
   // Whether the record at `key` (now) places a shard at `ref`.
   bool References(const std::string& key, const ShardRef& ref);

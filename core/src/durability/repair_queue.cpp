@@ -45,7 +45,7 @@ Result<uint64_t> RepairQueue::DrainOnce() {
     std::string data_id = kv.key.substr(prefix.size());
     auto r = RepairStoredSegments(svc_, kv.value, data_id, /*verify=*/false, nullptr);
     if (!r.ok()) {
-      LogWarn("repair", "segment " + data_id + " of " + kv.value.substr(2) +
+      LogWarn("repair", "segment " + data_id + " of " + keys::Describe(kv.value) +
                             " stays queued: " + r.status().ToString());
       continue;
     }

@@ -10,7 +10,7 @@
 #include <mutex>
 #include <thread>
 
-#include "s3/services.h"
+#include "objects/services.h"
 
 namespace cairn {
 

@@ -8,7 +8,7 @@
 #include "meta/count_keys.h"
 #include "meta/for_each_key.h"
 #include "meta/keys.h"
-#include "s3/object_common.h"
+#include "objects/uploads.h"
 #include "util/clock.h"
 #include "util/log.h"
 
@@ -70,8 +70,9 @@ void Scrubber::Throttle(uint64_t bytes) {
 void Scrubber::RunPass(const std::string& bucket, const std::string& drive) {
   LogInfo("scrub", "pass started" + (bucket.empty() ? std::string() : " for bucket " + bucket) +
                        (drive.empty() ? std::string() : " to rebuild drive " + drive));
-  std::string prefix = bucket.empty() ? std::string(keys::kObjectFamily) : keys::ObjectPrefix(bucket);
-  ScrubRecords(prefix, drive);
+  // Current versions, then noncurrent ones.
+  ScrubRecords(bucket.empty() ? std::string(keys::kObjectFamily) : keys::ObjectPrefix(bucket), drive);
+  ScrubRecords(bucket.empty() ? std::string(keys::kVersionFamily) : keys::VersionPrefix(bucket), drive);
   if (bucket.empty()) {
     ScrubRecords(std::string(keys::kPartFamily), drive);  // parts of uploads in progress
     bool stopping;
@@ -132,7 +133,7 @@ void Scrubber::ScrubRecords(const std::string& prefix, const std::string& drive)
       if (relevant) {
         auto r = RepairStoredSegments(svc_, kv.key, "", /*verify=*/true,
                                       [this](uint64_t b) { Throttle(b); });
-        std::string name = kv.key.substr(2);
+        std::string name = keys::Describe(kv.key);
         Update([&](ScrubProgress& p) {
           if (!r.ok()) {
             p.errors.push_back(name + ": " + r.status().ToString());
@@ -231,8 +232,11 @@ std::string DataIdOfShard(const std::string& shard) {
 
 void Scrubber::RemoveOrphans() {
   // Which drive each referenced shard lives on: "<data id>/c<chunk>.s<shard>" -> drive id.
-  // Families in the order a segment moves through them -- a part, an object, a deferred free
-  // -- so that a segment moving on while the scans run is seen in the later family.
+  // Families in the order a segment moves through them -- a part, a current object version, a
+  // noncurrent version, a deferred free -- so that a segment moving on while the scans run is
+  // seen in the later family. The one move against that order, a noncurrent version becoming
+  // current again (objects.cpp, DeleteObjectVersion), bumps keys::kPromotions: when it changed
+  // during the scans, nothing is removed this pass.
   std::map<std::string, std::string> wanted;
   // The data ids of replaced versions waiting for the deferred free, and of versions under a
   // read lease, are the deferred free's to remove, when no reader needs them any more
@@ -258,14 +262,25 @@ void Scrubber::RemoveOrphans() {
       });
     }
   };
-  for (std::string_view family : {keys::kPartFamily, keys::kObjectFamily, keys::kGarbagePrefix,
-                                   keys::kReadLeasePrefix}) {
+  std::string promotions_before, promotions_after;
+  if (Status st = svc_.meta.Get(keys::kPromotions, &promotions_before);
+      !st.ok() && !st.IsNotFound()) {
+    Update([&](ScrubProgress& p) { p.errors.push_back("orphan scan: " + st.ToString()); });
+    return;
+  }
+  for (std::string_view family : {keys::kPartFamily, keys::kObjectFamily, keys::kVersionFamily,
+                                   keys::kGarbagePrefix, keys::kReadLeasePrefix}) {
     Status st = ForEachKeyWithPrefix(svc_.meta, family,
                                      [&](const KeyValue& kv) { referenced(family, kv); });
     if (!st.ok()) {
       Update([&](ScrubProgress& p) { p.errors.push_back("orphan scan: " + st.ToString()); });
       return;  // without the full picture nothing may be removed
     }
+  }
+  if (Status st = svc_.meta.Get(keys::kPromotions, &promotions_after);
+      (!st.ok() && !st.IsNotFound()) || promotions_after != promotions_before) {
+    LogInfo("scrub", "orphan sweep skipped: a version became current again during its scan");
+    return;
   }
   std::vector<DriveInfo> drives;
   if (!transport_.Drives(&drives).ok()) return;

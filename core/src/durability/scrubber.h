@@ -19,7 +19,7 @@
 #include <vector>
 
 #include "cairn/transport.h"
-#include "s3/services.h"
+#include "objects/services.h"
 #include "util/rate_limiter.h"
 
 namespace cairn {

@@ -8,11 +8,6 @@ namespace {
 
 bool IsPart(const std::string& meta_key) { return meta_key.rfind(keys::kPartFamily, 0) == 0; }
 
-std::string Describe(const std::string& meta_key) {
-  // "o/<bucket>/<key>" reads as "bucket/key" in logs.
-  return meta_key.size() > 2 ? meta_key.substr(2) : meta_key;
-}
-
 }  // namespace
 
 Status ForEachSegment(const std::string& meta_key, const std::string& value,
@@ -53,7 +48,7 @@ Result<StoredRepair> RepairStoredSegments(Services& svc, const std::string& meta
     for (Segment* s : segments) {
       if (!data_id.empty() && s->data_id != data_id) continue;
       out.found = true;
-      auto r = svc.data.Repair(s, verify, throttle, Describe(meta_key));
+      auto r = svc.data.Repair(s, verify, throttle, keys::Describe(meta_key));
       if (!r.ok()) return r.status();
       out.report.shards_checked += r->shards_checked;
       out.report.shards_repaired += r->shards_repaired;

@@ -9,7 +9,7 @@
 #include <string>
 
 #include "data/data_path.h"
-#include "s3/services.h"
+#include "objects/services.h"
 
 namespace cairn {
 

@@ -1,6 +1,7 @@
 #include "meta/keys.h"
 
 #include <cstdio>
+#include <cstdlib>
 
 namespace cairn::keys {
 
@@ -11,6 +12,34 @@ std::string Object(std::string_view bucket, std::string_view key) {
 }
 
 std::string ObjectPrefix(std::string_view bucket) { return "o/" + std::string(bucket) + "/"; }
+
+std::string VersionPrefix(std::string_view bucket) { return "v/" + std::string(bucket) + "/"; }
+
+std::string VersionsOfKey(std::string_view bucket, std::string_view key) {
+  // NUL ends the key, as in Upload: the versions of "a" sort before those of "a/b".
+  std::string k = VersionPrefix(bucket) + std::string(key);
+  k.push_back('\0');
+  return k;
+}
+
+std::string Version(std::string_view bucket, std::string_view key, uint64_t seq) {
+  char hex[17];
+  std::snprintf(hex, sizeof(hex), "%016llx", static_cast<unsigned long long>(~seq));
+  return VersionsOfKey(bucket, key) + hex;
+}
+
+std::string Describe(std::string_view record_key) {
+  if (record_key.size() <= 2) return std::string(record_key);
+  std::string_view rest = record_key.substr(2);
+  const size_t nul = rest.find('\0');
+  if (record_key.substr(0, 2) != kVersionFamily || nul == std::string_view::npos) {
+    return std::string(rest);
+  }
+  const std::string order(rest.substr(nul + 1));
+  char id[17];
+  std::snprintf(id, sizeof(id), "%016llx", ~std::strtoull(order.c_str(), nullptr, 16));
+  return std::string(rest.substr(0, nul)) + "?versionId=" + id;
+}
 
 std::string Upload(std::string_view bucket, std::string_view key, std::string_view upload_id) {
   // NUL separates key and id: object keys never contain NUL, and it sorts uploads of a key

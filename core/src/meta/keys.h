@@ -2,7 +2,12 @@
 // family and a '/', so families never interleave and new ones (versions "v/", tenants "t/",
 // policies "y/") can be added later without migrating existing keys:
 //   b/<bucket>                       bucket record
-//   o/<bucket>/<key>                 the current object (its record holds the manifest)
+//   o/<bucket>/<key>                 the current object version (its record holds the
+//                                    manifest); in a versioned bucket maybe a delete marker
+//   v/<bucket>/<key>\0<~seq, 16 hex> a noncurrent version of the key, newest first; a key has
+//                                    noncurrent versions only while it has a current one
+//   l/promotions                     bumped whenever a noncurrent version becomes current
+//                                    again (the orphan sweep's guard, see scrubber.cpp)
 //   u/<bucket>/<key>\0<upload id>    an in-progress multipart upload
 //   p/<upload id>/<part, 5 digits>   an uploaded part
 //   q/<data id>                      repair queue: a segment written without every shard; the
@@ -28,6 +33,16 @@ std::string Bucket(std::string_view bucket);
 inline constexpr std::string_view kBucketPrefix = "b/";
 std::string Object(std::string_view bucket, std::string_view key);
 std::string ObjectPrefix(std::string_view bucket);
+// A noncurrent version of `key`, ordered newest (largest seq) first.
+std::string Version(std::string_view bucket, std::string_view key, uint64_t seq);
+// Every noncurrent version of `key` (and of no other key).
+std::string VersionsOfKey(std::string_view bucket, std::string_view key);
+std::string VersionPrefix(std::string_view bucket);  // every noncurrent version in the bucket
+inline constexpr std::string_view kVersionFamily = "v/";
+// How logs and reports name the record at a key: "bucket/key" for o/ and p/ keys,
+// "bucket/key?versionId=<id>" for a noncurrent version.
+std::string Describe(std::string_view record_key);
+inline constexpr std::string_view kPromotions = "l/promotions";
 std::string Upload(std::string_view bucket, std::string_view key, std::string_view upload_id);
 std::string UploadPrefix(std::string_view bucket);
 std::string Part(std::string_view upload_id, uint32_t part_number);

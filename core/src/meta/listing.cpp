@@ -36,11 +36,20 @@ Status ListObjectKeys(MetaStore& meta, const ListRequest& r, Listing* out) {
     if (rows.empty()) return Status::Ok();
     bool sought = false;
     for (const auto& row : rows) {
+      ObjectRecord rec;
+      CAIRN_RETURN_IF_ERROR(Decode(row.value, &rec));
+      std::string key = row.key.substr(base.size());
+      // A key whose current version is a delete marker is not listed, nor makes a common
+      // prefix: the scan goes on to the next key.
+      if (rec.delete_marker) {
+        start = row.key;
+        start.push_back('\0');
+        continue;
+      }
       if (count == r.max_keys) {
         out->truncated = true;
         return Status::Ok();
       }
-      std::string key = row.key.substr(base.size());
       size_t pos = r.delimiter.empty() ? std::string::npos : key.find(r.delimiter, r.prefix.size());
       ++count;
       if (pos != std::string::npos) {
@@ -53,8 +62,6 @@ Status ListObjectKeys(MetaStore& meta, const ListRequest& r, Listing* out) {
         sought = true;
         break;
       }
-      ObjectRecord rec;
-      CAIRN_RETURN_IF_ERROR(Decode(row.value, &rec));
       out->objects.emplace_back(key, std::move(rec));
       out->last = key;
       start = row.key;

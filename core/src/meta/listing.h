@@ -1,7 +1,8 @@
 // Listing a bucket's objects as S3 does: keys after a marker, under a prefix, with keys that
 // contain the delimiter after the prefix rolled up into common prefixes. It is a range scan of
 // "o/<bucket>/<prefix>" that seeks past each common prefix instead of reading its keys, so a
-// page costs about max-keys rows whatever lies under the prefixes. Thread-compatible.
+// page costs about max-keys rows whatever lies under the prefixes. Keys whose current version
+// is a delete marker are skipped. Thread-compatible.
 #pragma once
 
 #include <string>

@@ -10,9 +10,10 @@ constexpr char kBucket = 'B', kObject = 'O', kUpload = 'U', kPart = 'P';
 // Durability bookkeeping, each at its own version 1.
 constexpr char kGarbage = 'G', kReadLease = 'R', kCompletedUpload = 'C';
 // Version 2 appended the additional checksum fields, version 3 the inline data of objects,
-// version 4 the checksum type of uploads and the part checksums of objects; older records
-// still decode.
-constexpr char kVersion = 4;
+// version 4 the checksum type of uploads and the part checksums of objects, version 5 the
+// versioning state of buckets and the version fields of objects, version 6 object lock; older
+// records still decode.
+constexpr char kVersion = 6;
 
 RecordWriter Begin(char type, char version = kVersion) {
   RecordWriter w;
@@ -25,7 +26,7 @@ RecordWriter Begin(char type, char version = kVersion) {
 Status Open(std::string_view in, char type, RecordReader* r, int* version = nullptr) {
   if (in.size() < 2 || in[0] != type || in[1] < 1 || in[1] > kVersion) {
     return Status::Corruption(std::string("unknown metadata record format (expected type ") +
-                              type + " version 1 to 4)");
+                              type + " version 1 to 6)");
   }
   if (version != nullptr) *version = in[1];
   *r = RecordReader(in.substr(2));
@@ -74,6 +75,20 @@ Segment GetSegment(RecordReader& r) {
   return s;
 }
 
+void PutLock(RecordWriter& w, const ObjectLock& lock) {
+  w.Str(lock.mode);
+  w.I64(lock.retain_until_ms);
+  w.U64(lock.legal_hold ? 1 : 0);
+}
+
+ObjectLock GetLock(RecordReader& r) {
+  ObjectLock lock;
+  lock.mode = r.Str();
+  lock.retain_until_ms = r.I64();
+  lock.legal_hold = r.U64() != 0;
+  return lock;
+}
+
 }  // namespace
 
 std::string Encode(const BucketRecord& r) {
@@ -82,6 +97,11 @@ std::string Encode(const BucketRecord& r) {
   w.I64(r.created_ms);
   w.Str(r.region);
   w.Pairs(r.tags);
+  w.Str(r.versioning);
+  w.U64(r.object_lock ? 1 : 0);
+  w.Str(r.default_retention_mode);
+  w.U64(r.default_retention_days);
+  w.U64(r.default_retention_years);
   return std::move(w.out());
 }
 
@@ -94,6 +114,13 @@ Status Decode(std::string_view in, BucketRecord* out) {
   out->created_ms = r.I64();
   out->region = r.Str();
   if (version >= 4) out->tags = r.Pairs();
+  if (version >= 5) out->versioning = r.Str();
+  if (version >= 6) {
+    out->object_lock = r.U64() != 0;
+    out->default_retention_mode = r.Str();
+    out->default_retention_days = static_cast<uint32_t>(r.U64());
+    out->default_retention_years = static_cast<uint32_t>(r.U64());
+  }
   return Done(r);
 }
 
@@ -114,6 +141,10 @@ std::string Encode(const ObjectRecord& o) {
   w.Str(o.inline_data);
   w.U64(o.part_checksums.size());
   for (const auto& c : o.part_checksums) w.Str(c);
+  w.Str(o.version_id);
+  w.U64(o.version_seq);
+  w.U64(o.delete_marker ? 1 : 0);
+  PutLock(w, o.lock);
   return std::move(w.out());
 }
 
@@ -142,6 +173,12 @@ Status Decode(std::string_view in, ObjectRecord* o) {
     uint64_t count = r.U64();
     for (uint64_t i = 0; r.ok() && i < count; ++i) o->part_checksums.push_back(r.Str());
   }
+  if (version >= 5) {
+    o->version_id = r.Str();
+    o->version_seq = r.U64();
+    o->delete_marker = r.U64() != 0;
+  }
+  if (version >= 6) o->lock = GetLock(r);
   return Done(r);
 }
 
@@ -155,6 +192,7 @@ std::string Encode(const UploadRecord& u) {
   w.Pairs(u.tags);
   w.Str(u.checksum_algorithm);
   w.Str(u.checksum_type);
+  PutLock(w, u.lock);
   return std::move(w.out());
 }
 
@@ -171,6 +209,7 @@ Status Decode(std::string_view in, UploadRecord* u) {
   u->tags = r.Pairs();
   if (version >= 2) u->checksum_algorithm = r.Str();
   if (version >= 4) u->checksum_type = r.Str();
+  if (version >= 6) u->lock = GetLock(r);
   return Done(r);
 }
 

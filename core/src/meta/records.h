@@ -2,7 +2,8 @@
 // Each record starts with its type byte and format version; Decode refuses anything else
 // (and truncated or trailing bytes) with Corruption, so a format change is always a new
 // version, never a silent misread. Version 2 added the checksum fields, version 3 inline data
-// for objects, version 4 checksum types and part checksums; older versions still decode.
+// for objects, version 4 checksum types and part checksums, version 5 versioning, version 6
+// object lock; older versions still decode.
 #pragma once
 
 #include <cstdint>
@@ -36,11 +37,28 @@ struct Segment {
   std::vector<ChunkLayout> chunks;
 };
 
+// Object lock on one object version (record version 6): a retention mode ("GOVERNANCE" or
+// "COMPLIANCE", "" for none) with its retain-until date, and a legal hold.
+struct ObjectLock {
+  std::string mode;
+  int64_t retain_until_ms = 0;
+  bool legal_hold = false;
+};
+
 struct BucketRecord {
   std::string owner;
   int64_t created_ms = 0;
   std::string region;
   Pairs tags;  // bucket tagging (record version 4)
+  // Versioning (record version 5): "" (never enabled), "Enabled" or "Suspended"; once enabled
+  // a bucket never returns to "".
+  std::string versioning;
+  // Object lock (record version 6): enabled at creation (or later on a versioned bucket), never
+  // disabled; the default retention new versions get ("" mode: none) in days or years.
+  bool object_lock = false;
+  std::string default_retention_mode;
+  uint32_t default_retention_days = 0;
+  uint32_t default_retention_years = 0;
 };
 
 struct ObjectRecord {
@@ -65,6 +83,14 @@ struct ObjectRecord {
   // Small objects live here instead of in shards (record version 3): with no segments, the
   // object's bytes are inline_data.
   std::string inline_data;
+  // Versions (record version 5; objects/versions.h). version_id "" is the null version (every
+  // object of a bucket that never had versioning, and what a Suspended bucket writes).
+  // version_seq orders a key's versions (newer is larger; 0 in records from before version 5,
+  // which then order by modified_ms). A delete marker has no data.
+  std::string version_id;
+  uint64_t version_seq = 0;
+  bool delete_marker = false;
+  ObjectLock lock;  // record version 6
 };
 
 struct UploadRecord {
@@ -77,6 +103,7 @@ struct UploadRecord {
   std::string checksum_algorithm;  // from x-amz-checksum-algorithm; parts must carry it
   // "COMPOSITE" or "FULL_OBJECT" (x-amz-checksum-type) with an algorithm, else empty.
   std::string checksum_type;
+  ObjectLock lock;  // what the completed object gets (record version 6)
 };
 
 struct PartRecord {

@@ -1,8 +1,11 @@
 // ListBuckets, CreateBucket, DeleteBucket, HeadBucket, GetBucketLocation.
+#include <Poco/String.h>
+
 #include <regex>
 
 #include "meta/for_each_key.h"
 #include "meta/keys.h"
+#include "objects/versions.h"
 #include "s3/handlers.h"
 #include "s3/object_common.h"
 #include "s3/xml.h"
@@ -106,7 +109,22 @@ S3Outcome CreateBucket(S3Request& req) {
                              region);
     }
   }
-  BucketRecord rec{req.principal.user_id, req.now_ms, region, {}};
+  BucketRecord rec;
+  rec.owner = req.principal.user_id;
+  rec.created_ms = req.now_ms;
+  rec.region = region;
+  // Object lock can be asked for at creation; it brings versioning with it, for good.
+  if (req.HasHeader("x-amz-bucket-object-lock-enabled")) {
+    const std::string lock = Poco::toLower(req.Header("x-amz-bucket-object-lock-enabled"));
+    if (lock != "true" && lock != "false") {
+      return S3Error::Of("InvalidArgument",
+                         "x-amz-bucket-object-lock-enabled must be true or false.");
+    }
+    if (lock == "true") {
+      rec.object_lock = true;
+      rec.versioning = kVersioningEnabled;
+    }
+  }
   Txn txn;
   txn.Require(keys::Bucket(req.bucket), TxnCondition::kNotExists);
   txn.Put(keys::Bucket(req.bucket), Encode(rec));

@@ -10,25 +10,6 @@ namespace {
 
 constexpr size_t kMaxBucketTags = 50;
 
-// Rewrites the bucket's tags, conditioned on its record being unchanged. Objects being
-// published meanwhile retry: their transactions require the bucket record they read.
-S3Outcome UpdateBucketTags(S3Request& req, const Pairs& tags) {
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    auto b = RequireBucket(req, req.bucket);
-    if (!b.ok()) return ToS3(b.status());
-    BucketRecord rec = b->record;
-    rec.tags = tags;
-    Txn txn;
-    txn.Require(keys::Bucket(req.bucket), TxnCondition::kValueEquals, b->raw);
-    txn.Put(keys::Bucket(req.bucket), Encode(rec));
-    Status st = req.svc.meta.Commit(txn);
-    if (st.IsConflict()) continue;
-    if (!st.ok()) return ToS3(st);
-    return std::nullopt;
-  }
-  return S3Error::Of("SlowDown");
-}
-
 }  // namespace
 
 S3Outcome PutBucketTagging(S3Request& req) {
@@ -40,7 +21,11 @@ S3Outcome PutBucketTagging(S3Request& req) {
   auto tags = ParseTaggingXml(body.value());
   if (!tags.ok()) return ToS3(tags.status());
   if (auto e = ValidateTags(tags.value(), kMaxBucketTags)) return e;
-  if (auto e = UpdateBucketTags(req, tags.value())) return e;
+  Status st = UpdateBucket(req.svc, req.bucket, [&](BucketRecord& rec) {
+    rec.tags = tags.value();
+    return Status::Ok();
+  });
+  if (!st.ok()) return ToS3(st);
   req.SendEmpty(204);
   return std::nullopt;
 }
@@ -54,7 +39,11 @@ S3Outcome GetBucketTagging(S3Request& req) {
 }
 
 S3Outcome DeleteBucketTagging(S3Request& req) {
-  if (auto e = UpdateBucketTags(req, {})) return e;
+  Status st = UpdateBucket(req.svc, req.bucket, [](BucketRecord& rec) {
+    rec.tags.clear();
+    return Status::Ok();
+  });
+  if (!st.ok()) return ToS3(st);
   req.SendEmpty(204);
   return std::nullopt;
 }

@@ -15,6 +15,10 @@ S3Outcome GetBucketLocation(S3Request& req);
 S3Outcome PutBucketTagging(S3Request& req);  // bucket_tagging.cpp
 S3Outcome GetBucketTagging(S3Request& req);
 S3Outcome DeleteBucketTagging(S3Request& req);
+S3Outcome PutBucketVersioning(S3Request& req);  // bucket_versioning.cpp
+S3Outcome GetBucketVersioning(S3Request& req);
+S3Outcome PutObjectLockConfiguration(S3Request& req);  // object_lock_ops.cpp
+S3Outcome GetObjectLockConfiguration(S3Request& req);
 
 S3Outcome PutObject(S3Request& req);
 S3Outcome CopyObject(S3Request& req);
@@ -24,10 +28,16 @@ S3Outcome DeleteObject(S3Request& req);
 S3Outcome DeleteObjects(S3Request& req);
 
 S3Outcome ListObjects(S3Request& req);  // v1 and v2 (list-type=2)
+S3Outcome ListObjectVersions(S3Request& req);  // list_versions.cpp
 
 S3Outcome PutObjectTagging(S3Request& req);
 S3Outcome GetObjectTagging(S3Request& req);
 S3Outcome DeleteObjectTagging(S3Request& req);
+
+S3Outcome PutObjectRetention(S3Request& req);  // object_lock_ops.cpp
+S3Outcome GetObjectRetention(S3Request& req);
+S3Outcome PutObjectLegalHold(S3Request& req);
+S3Outcome GetObjectLegalHold(S3Request& req);
 
 S3Outcome CreateMultipartUpload(S3Request& req);
 S3Outcome UploadPart(S3Request& req);

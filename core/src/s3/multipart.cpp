@@ -163,6 +163,11 @@ S3Outcome CreateMultipartUpload(S3Request& req) {
   u.storage_class = params->storage_class;
   u.headers = StoredHeaders(req);
   u.tags = tags.value();
+  auto bucket = LoadBucket(req.svc, req.bucket);
+  if (!bucket.ok()) return ToS3(bucket.status());
+  auto lock = LockForWrite(req, bucket->record);
+  if (!lock.ok()) return ToS3(lock.status());
+  u.lock = lock.value();
   if (auto e = ReadUploadChecksum(req, &u)) return e;
   // Upload ids start with the initiation time so that uploads of one key list in initiation
   // order, as S3 lists them; the random rest makes them unguessable.
@@ -232,10 +237,14 @@ S3Outcome StorePart(S3Request& req, const PartRecord& part, bool degraded) {
 // UploadPartCopy: the part's bytes come from an existing object, whole or a range of it.
 S3Outcome UploadPartCopy(S3Request& req, const LoadedUpload& upload, uint32_t number) {
   std::string src_bucket, src_key;
-  if (auto e = ParseCopySource(req.Header("x-amz-copy-source"), &src_bucket, &src_key)) return e;
+  std::optional<std::string> src_version;
+  if (auto e = ParseCopySource(req.Header("x-amz-copy-source"), &src_bucket, &src_key,
+                               &src_version)) {
+    return e;
+  }
   auto srcb = RequireBucket(req, src_bucket, kSourceExpectedOwner);
   if (!srcb.ok()) return ToS3(srcb.status());
-  auto src = LoadObject(req.svc, src_bucket, src_key);
+  auto src = LoadCopySource(req.svc, src_bucket, src_key, src_version);
   if (!src.ok()) return ToS3(src.status());
   if (auto e = CheckPreconditions(req, src.value(), "x-amz-copy-source-")) return e;
   uint64_t first = 0, count = src->size;
@@ -356,7 +365,9 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
   if (!upload.ok()) return ReplayCompletion(req, id, parts_digest);
 
   const WriteCondition condition = WriteConditionOf(req);
-  if (auto e = PrecheckWriteCondition(req.svc, req.bucket, req.key, condition)) return e;
+  if (Status pre = PrecheckWriteCondition(req.svc, req.bucket, req.key, condition); !pre.ok()) {
+    return ToS3(pre);
+  }
   std::vector<KeyValue> rows;
   Status st = LoadParts(req.svc, id, &rows);
   if (!st.ok()) return ToS3(st);
@@ -395,6 +406,7 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
   rec.storage_class = upload->record.storage_class;
   rec.headers = upload->record.headers;
   rec.tags = upload->record.tags;
+  rec.lock = upload->record.lock;
   rec.parts_count = static_cast<uint32_t>(wanted.size());
   if (!algorithm.empty()) {
     auto object_checksum = MultipartChecksum(upload->record, used_parts);
@@ -407,57 +419,34 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
 
   // One transaction: the object appears and the upload disappears together.
   const std::string object_key = keys::Object(req.bucket, req.key);
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    auto b = LoadBucket(req.svc, req.bucket);
-    if (!b.ok()) return ToS3(b.status());
-    std::string old_raw;
-    st = req.svc.meta.Get(object_key, &old_raw);
-    if (!st.ok() && !st.IsNotFound()) return ToS3(st);
-    bool had_old = st.ok();
-    Txn txn;
-    txn.Require(keys::Bucket(req.bucket), TxnCondition::kValueEquals, b->raw);
-    txn.Require(keys::Upload(req.bucket, req.key, id), TxnCondition::kValueEquals, upload->raw);
-    if (had_old) {
-      txn.Require(object_key, TxnCondition::kValueEquals, old_raw);
-    } else {
-      txn.Require(object_key, TxnCondition::kNotExists);
-    }
-    txn.Put(object_key, Encode(rec));
-    txn.Delete(keys::Upload(req.bucket, req.key, id));
-    ObjectRecord old;
-    const bool old_ok = had_old && Decode(old_raw, &old).ok();
-    if (condition.Any()) {
-      if (had_old && !old_ok) return S3Error::Of("InternalError");
-      // The upload stays: the client may retry without the condition, or abort.
-      if (auto e = CheckWriteCondition(condition, had_old ? &old : nullptr)) return e;
-    }
-    if (old_ok) FreeReplaced(req.svc, txn, old);
-    CompletedUploadRecord done{req.bucket, req.key, parts_digest, rec.etag,
-                               rec.checksum_algorithm, rec.checksum, req.now_ms};
-    txn.Put(keys::CompletedUpload(id), Encode(done));
-    st = req.svc.meta.Commit(txn);
-    if (st.IsConflict()) {
-      if (!LoadUpload(req).ok()) return ReplayCompletion(req, id, parts_digest);
-      continue;
-    }
-    if (!st.ok()) return ToS3(st);
-    // The rest is bounded transactions after the commit, not part of it: one transaction for
-    // up to 10,000 parts would exceed what etcd accepts. Queued repairs of the parts now
-    // belong to the object (a crash before this drops them; the scrubber finds the missing
-    // shards instead), then the part keys go.
-    MoveRepairEntries(req.svc, rec.segments, object_key);
-    DeletePartKeys(req.svc, rows);
-    // Parts left out of the object go at once (no GET can read them); the replaced object is
-    // the deferred free's, scheduled in the commit.
-    for (const auto& [n, p] : parts) {
-      bool used = false;
-      for (const auto& w : wanted) used |= w.number == n;
-      if (!used) req.svc.data.Delete(p.segment);
-    }
-    SendCompletion(req, done);
-    return std::nullopt;
+  CompletedUploadRecord done{req.bucket, req.key, parts_digest, rec.etag,
+                             rec.checksum_algorithm, rec.checksum, req.now_ms};
+  Publication how;
+  how.condition = condition;  // on failure the upload stays: the client may retry, or abort
+  how.keep_data_on_failure = true;  // the parts are the upload's until it completes
+  how.also.Require(keys::Upload(req.bucket, req.key, id), TxnCondition::kValueEquals, upload->raw);
+  how.also.Delete(keys::Upload(req.bucket, req.key, id));
+  how.also.Put(keys::CompletedUpload(id), Encode(done));
+  st = PublishObject(req.svc, req.bucket, req.key, rec, how);
+  // The upload changed under us: another completion of it (or an abort) won.
+  if (st.IsConflict() && st.s3_code().empty()) return ReplayCompletion(req, id, parts_digest);
+  if (!st.ok()) return ToS3(st);
+  // The rest is bounded transactions after the commit, not part of it: one transaction for
+  // up to 10,000 parts would exceed what etcd accepts. Queued repairs of the parts now
+  // belong to the object (a crash before this drops them; the scrubber finds the missing
+  // shards instead), then the part keys go.
+  MoveRepairEntries(req.svc, rec.segments, object_key);
+  DeletePartKeys(req.svc, rows);
+  // Parts left out of the object go at once (no GET can read them); the replaced object is
+  // the deferred free's, scheduled in the commit.
+  for (const auto& [n, p] : parts) {
+    bool used = false;
+    for (const auto& w : wanted) used |= w.number == n;
+    if (!used) req.svc.data.Delete(p.segment);
   }
-  return S3Error::Of("SlowDown");
+  if (!rec.version_id.empty()) req.response.Set("x-amz-version-id", rec.version_id);
+  SendCompletion(req, done);
+  return std::nullopt;
 }
 
 S3Outcome AbortMultipartUpload(S3Request& req) {

@@ -101,9 +101,10 @@ S3Outcome GetObjectAttributes(S3Request& req) {
     return S3Error::Of("InvalidArgument", "x-amz-max-parts and x-amz-part-number-marker must be "
                                           "non-negative integers");
   }
-  auto obj = LoadObject(req.svc, req.bucket, req.key);
+  auto obj = LoadRequestedObject(req);
   if (!obj.ok()) return ToS3(obj.status());
   const ObjectRecord& o = obj.value();
+  SetVersionIdHeader(req, bucket->record, o);
   auto has = [&](const char* a) { return wanted->count(a) > 0; };
 
   std::string xml = std::string("<GetObjectAttributesResponse xmlns=\"") + kS3Namespace + "\">";

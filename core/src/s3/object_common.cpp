@@ -6,7 +6,8 @@
 #include <set>
 #include <thread>
 
-#include "durability/deferred_free.h"
+#include "objects/versions.h"
+#include "objects/write_params.h"
 #include "meta/keys.h"
 #include "s3/xml.h"
 #include "util/clock.h"
@@ -14,29 +15,6 @@
 #include "util/log.h"
 
 namespace cairn {
-
-Result<LoadedBucket> LoadBucket(Services& svc, const std::string& bucket) {
-  LoadedBucket b;
-  Status st = svc.meta.Get(keys::Bucket(bucket), &b.raw);
-  if (st.IsNotFound()) return Status::S3(CAIRN_NOT_FOUND, "NoSuchBucket", "");
-  CAIRN_RETURN_IF_ERROR(st);
-  CAIRN_RETURN_IF_ERROR(Decode(b.raw, &b.record));
-  return b;
-}
-
-Result<ObjectRecord> LoadObject(Services& svc, const std::string& bucket, const std::string& key) {
-  std::string raw;
-  Status st = svc.meta.Get(keys::Object(bucket, key), &raw);
-  if (st.IsNotFound()) {
-    auto b = LoadBucket(svc, bucket);
-    if (!b.ok()) return b.status();
-    return Status::S3(CAIRN_NOT_FOUND, "NoSuchKey", "");
-  }
-  CAIRN_RETURN_IF_ERROR(st);
-  ObjectRecord o;
-  CAIRN_RETURN_IF_ERROR(Decode(raw, &o));
-  return o;
-}
 
 S3Error ToS3(const Status& st) { return S3Error::FromStatus(st); }
 
@@ -122,69 +100,6 @@ S3Outcome ValidateTags(const Pairs& tags, size_t max_tags) {
   return std::nullopt;
 }
 
-void FreeReplaced(const Services& svc, Txn& txn, const ObjectRecord& replaced) {
-  DeferredFree::Schedule(txn, replaced.segments,
-                         NowMillis() + svc.config.storage.free_delay_seconds * 1000);
-}
-
-S3Outcome PublishObject(Services& svc, const std::string& bucket, const std::string& key,
-                        const ObjectRecord& record, const std::vector<std::string>& repair,
-                        const WriteCondition& condition) {
-  const std::string object_key = keys::Object(bucket, key);
-  const std::string value = Encode(record);
-  auto abandon = [&](const S3Error& e) -> S3Outcome {
-    for (const auto& s : record.segments) svc.data.Delete(s);
-    return e;
-  };
-  // Optimistic concurrency: the old value (or its absence) and the bucket record are
-  // conditions; on a conflict, re-read and retry. The last writer to commit wins, as in S3.
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    auto b = LoadBucket(svc, bucket);
-    if (!b.ok()) return abandon(ToS3(b.status()));
-    std::string old_raw;
-    Status st = svc.meta.Get(object_key, &old_raw);
-    if (!st.ok() && !st.IsNotFound()) return abandon(ToS3(st));
-    bool had_old = st.ok();
-    Txn txn;
-    txn.Require(keys::Bucket(bucket), TxnCondition::kValueEquals, b->raw);
-    if (had_old) {
-      txn.Require(object_key, TxnCondition::kValueEquals, old_raw);
-    } else {
-      txn.Require(object_key, TxnCondition::kNotExists);
-    }
-    ObjectRecord old;
-    const bool old_ok = had_old && Decode(old_raw, &old).ok();
-    if (condition.Any()) {
-      if (had_old && !old_ok) return abandon(S3Error::Of("InternalError"));
-      if (auto e = CheckWriteCondition(condition, had_old ? &old : nullptr)) return abandon(*e);
-    }
-    txn.Put(object_key, value);
-    for (const auto& id : repair) txn.Put(keys::Repair(id), object_key);
-    if (old_ok) FreeReplaced(svc, txn, old);
-    st = svc.meta.Commit(txn);
-    if (st.IsConflict()) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 10 ? 1 : 10));
-      continue;
-    }
-    if (st.IsOutcomeUnknown()) {
-      LogWarn("s3", "publishing " + bucket + "/" + key + ": " + st.ToString() +
-                        "; its shards stay (the scrubber removes them if nothing refers to them)");
-      return ToS3(st);
-    }
-    if (!st.ok()) return abandon(ToS3(st));
-    return std::nullopt;
-  }
-  return abandon(S3Error::Of("SlowDown", "too many concurrent writes to this key"));
-}
-
-S3Outcome PrecheckWriteCondition(Services& svc, const std::string& bucket,
-                                 const std::string& key, const WriteCondition& condition) {
-  if (!condition.Any()) return std::nullopt;
-  auto current = LoadObject(svc, bucket, key);
-  if (!current.ok() && current.status().s3_code() != "NoSuchKey") return ToS3(current.status());
-  return CheckWriteCondition(condition, current.ok() ? &current.value() : nullptr);
-}
-
 std::string Quoted(const std::string& etag) { return "\"" + etag + "\""; }
 
 std::string OwnerXml(const std::string& owner) {
@@ -202,6 +117,7 @@ void SetObjectHeaders(S3Request& req, const ObjectRecord& o) {
   for (const auto& [name, value] : o.headers) r.Set(name, value);
   if (!o.tags.empty()) r.Set("x-amz-tagging-count", std::to_string(o.tags.size()));
   if (o.storage_class != "STANDARD") r.Set("x-amz-storage-class", o.storage_class);
+  SetLockHeaders(req, o.lock);
 }
 
 }  // namespace cairn
@@ -226,28 +142,8 @@ Result<LoadedBucket> RequireBucket(S3Request& req, const std::string& bucket,
 namespace cairn {
 Result<WriteParams> NewWriteParams(const S3Request& req, const std::string& bucket,
                                    const std::string& key, uint64_t size_hint) {
-  std::string sc = req.Header("x-amz-storage-class", "STANDARD");
-  auto it = req.svc.classes.find(sc);
-  if (it == req.svc.classes.end()) {
-    std::string known;
-    for (const auto& [name, _] : req.svc.classes) known += (known.empty() ? "" : ", ") + name;
-    return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidStorageClass",
-                      "The storage class you specified is not valid (this server defines " +
-                          known + ")");
-  }
-  const StorageConfig& cfg = req.svc.config.storage;
-  WriteParams p;
-  p.bucket = bucket;
-  p.key = key;
-  p.storage_class = sc;
-  p.expected_size = size_hint;
-  p.codec = it->second.codec;
-  p.k = it->second.k;
-  p.m = it->second.m;
-  p.quorum = it->second.quorum;
-  p.block_size = static_cast<uint32_t>(cfg.block_size);
-  p.chunk_size = static_cast<uint64_t>(cfg.chunk_size);
-  return p;
+  return NewWriteParams(req.svc, bucket, key, req.Header("x-amz-storage-class", "STANDARD"),
+                        size_hint);
 }
 }  // namespace cairn
 
@@ -265,13 +161,20 @@ void SetChecksumHeader(S3Request& req, const std::string& algorithm, const std::
 
 namespace cairn {
 // Parses x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, maybe ?versionId=).
-S3Outcome ParseCopySource(const std::string& header, std::string* bucket, std::string* key) {
+S3Outcome ParseCopySource(const std::string& header, std::string* bucket, std::string* key,
+                          std::optional<std::string>* version_id) {
   std::string src = header;
+  version_id->reset();
   size_t q = src.find('?');
   if (q != std::string::npos) {
-    if (src.substr(q + 1).rfind("versionId=", 0) == 0 && src.substr(q + 11) != "null") {
-      return S3Error::Of("NotImplemented", "Object versions are not supported yet");
+    const std::string query = src.substr(q + 1);
+    if (query.rfind("versionId=", 0) != 0) {
+      return S3Error::Of("InvalidArgument", "Unsupported copy source parameter.");
     }
+    auto id = UrlDecode(query.substr(10));
+    if (!id) return S3Error::Of("InvalidArgument", "Invalid copy source encoding");
+    if (Status st = ValidateVersionId(*id); !st.ok()) return ToS3(st);
+    *version_id = *id;
     src = src.substr(0, q);
   }
   auto decoded = UrlDecode(src);
@@ -288,39 +191,50 @@ S3Outcome ParseCopySource(const std::string& header, std::string* bucket, std::s
   return std::nullopt;
 }
 
-}  // namespace cairn
 
-namespace cairn {
-void DeletePartKeys(Services& svc, const std::vector<KeyValue>& parts) {
-  for (size_t i = 0; i < parts.size(); i += kMaxTxnOps) {
-    Txn txn;
-    for (size_t j = i; j < parts.size() && j < i + kMaxTxnOps; ++j) txn.Delete(parts[j].key);
-    Status st = svc.meta.Commit(txn);
-    if (!st.ok()) {
-      LogWarn("s3", "part keys of a finished upload stay until the next scrub pass: " +
-                        st.ToString());
-      return;
-    }
+Result<ObjectRecord> LoadCopySource(Services& svc, const std::string& bucket,
+                                    const std::string& key,
+                                    const std::optional<std::string>& version_id) {
+  auto v = LoadVersion(svc, bucket, key, version_id);
+  if (!v.ok()) return v.status();
+  if (v->record.delete_marker) {
+    if (!version_id) return Status::S3(CAIRN_NOT_FOUND, "NoSuchKey", "");
+    return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidRequest",
+                      "The source of a copy request may not specifically refer to a delete "
+                      "marker by version id.");
+  }
+  return std::move(v->record);
+}
+
+std::optional<std::string> RequestedVersion(const S3Request& req) {
+  auto it = req.query.find("versionId");
+  if (it == req.query.end()) return std::nullopt;
+  return it->second;
+}
+
+Status DeleteMarkerError(S3Request& req, const ObjectRecord& marker, bool named_by_id) {
+  req.response.Set("x-amz-delete-marker", "true");
+  req.response.Set("x-amz-version-id", VersionIdText(marker));
+  if (!named_by_id) return Status::S3(CAIRN_NOT_FOUND, "NoSuchKey", "");
+  req.response.Set("Last-Modified", HttpDate(marker.modified_ms));
+  return Status::S3(CAIRN_INVALID_ARGUMENT, "MethodNotAllowed",
+                    "The specified method is not allowed against this resource.");
+}
+
+Result<ObjectRecord> LoadRequestedObject(S3Request& req) {
+  const std::optional<std::string> version = RequestedVersion(req);
+  auto v = LoadVersion(req.svc, req.bucket, req.key, version);
+  if (!v.ok()) return v.status();
+  if (v->record.delete_marker) return DeleteMarkerError(req, v->record, version.has_value());
+  return std::move(v->record);
+}
+
+void SetVersionIdHeader(S3Request& req, const BucketRecord& bucket, const ObjectRecord& o) {
+  if (!bucket.versioning.empty() || !o.version_id.empty()) {
+    req.response.Set("x-amz-version-id", VersionIdText(o));
   }
 }
 
-Status AbortUpload(Services& svc, const std::string& upload_key, const std::string& upload_raw) {
-  const std::string upload_id = upload_key.substr(upload_key.find('\0') + 1);
-  std::vector<KeyValue> parts;
-  std::string prefix = keys::PartPrefix(upload_id);
-  CAIRN_RETURN_IF_ERROR(svc.meta.Scan(prefix, keys::PrefixEnd(prefix), 0, &parts));
-  Txn txn;
-  txn.Require(upload_key, TxnCondition::kValueEquals, upload_raw);
-  txn.Delete(upload_key);
-  CAIRN_RETURN_IF_ERROR(svc.meta.Commit(txn));
-  DeletePartKeys(svc, parts);
-  // At once, not deferred: nothing reads the parts of an upload in progress.
-  for (const auto& kv : parts) {
-    PartRecord p;
-    if (Decode(kv.value, &p).ok()) svc.data.Delete(p.segment);
-  }
-  return Status::Ok();
-}
 }  // namespace cairn
 
 namespace cairn {

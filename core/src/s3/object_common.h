@@ -1,25 +1,20 @@
-// What several S3 operation families share: loading buckets and objects, validating keys,
-// stored headers, tagging, publishing an object version, and object response headers.
+// What several S3 operation families share: validating keys, stored headers, tagging, the
+// bucket a request may use, and object response headers. The object model itself (loading,
+// publishing, deleting) is in objects/.
 #pragma once
 
 #include <string>
 
 #include "meta/records.h"
+#include "objects/buckets.h"
+#include "objects/objects.h"
+#include "objects/uploads.h"
 #include "s3/conditions.h"
 #include "s3/s3_request.h"
 
 namespace cairn {
 
-// A bucket record and its encoded form (the encoded form is the condition that publishing
-// transactions check, so a concurrent DeleteBucket cannot leave objects behind).
-struct LoadedBucket {
-  BucketRecord record;
-  std::string raw;
-};
-
-Result<LoadedBucket> LoadBucket(Services& svc, const std::string& bucket);
-Result<ObjectRecord> LoadObject(Services& svc, const std::string& bucket, const std::string& key);
-// Converts a Status from the Load functions or the data path into the S3 error to send.
+// Converts a Status from the object model (objects/) or the data path into the S3 error to send.
 S3Error ToS3(const Status& st);
 
 // KeyTooLongError above 1024 bytes; InvalidArgument for an empty key or invalid UTF-8.
@@ -36,29 +31,6 @@ S3Outcome ValidateTags(const Pairs& tags, size_t max_tags = 10);
 // The Tagging document of Put/GetObjectTagging and Put/GetBucketTagging (MalformedXML).
 Result<Pairs> ParseTaggingXml(const std::string& body);
 std::string TaggingXml(const Pairs& tags);
-
-// Publishes `record` as the current object in one metadata transaction that also requires the
-// bucket to be unchanged and schedules the deferred free of the object it replaced (see
-// FreeReplaced). On a definite failure the new record's shards are deleted (nothing references
-// them); when the commit's outcome is unknown they are kept, since the record may have been
-// published: the scrubber's orphan collection removes them if it was not.
-// `repair` lists the data ids of segments written without every shard: they enter the repair
-// queue in the same transaction. `condition` (If-Match / If-None-Match) must hold for the
-// object it replaces, in that same transaction; when it does not, nothing is published.
-S3Outcome PublishObject(Services& svc, const std::string& bucket, const std::string& key,
-                        const ObjectRecord& record, const std::vector<std::string>& repair = {},
-                        const WriteCondition& condition = {});
-
-// Checks a conditional write against the current object before any data is written, so a
-// write that must fail fails before its body is read (the publishing transaction checks again).
-S3Outcome PrecheckWriteCondition(Services& svc, const std::string& bucket,
-                                 const std::string& key, const WriteCondition& condition);
-
-// Adds to `txn` -- the transaction that replaces or deletes the object version `replaced` --
-// the deferred free of its shards (durability/deferred_free.h): they are removed
-// storage.free_delay_seconds from now, when no GET that loaded the old record can still be
-// reading them (longer GETs hold them with read leases). Nothing for an inline object.
-void FreeReplaced(const Services& svc, Txn& txn, const ObjectRecord& replaced);
 
 // ETag, Last-Modified, Content-Type and the stored headers, tagging count, storage class.
 void SetObjectHeaders(S3Request& req, const ObjectRecord& o);
@@ -80,8 +52,8 @@ Result<LoadedBucket> RequireBucket(S3Request& req, const std::string& bucket,
 }  // namespace cairn
 
 namespace cairn {
-// Write parameters for a new object under the configured storage settings. InvalidStorageClass
-// for a class this server does not define.
+// Write parameters for a new object in the storage class of x-amz-storage-class (default
+// STANDARD); InvalidStorageClass for a class this server does not define.
 Result<WriteParams> NewWriteParams(const S3Request& req, const std::string& bucket,
                                    const std::string& key, uint64_t size_hint);
 }  // namespace cairn
@@ -96,22 +68,38 @@ void SetChecksumHeader(S3Request& req, const std::string& algorithm, const std::
 
 namespace cairn {
 // Parses x-amz-copy-source ("/bucket/key" or "bucket/key", URL-encoded, maybe ?versionId=).
-S3Outcome ParseCopySource(const std::string& header, std::string* bucket, std::string* key);
-}  // namespace cairn
+S3Outcome ParseCopySource(const std::string& header, std::string* bucket, std::string* key,
+                          std::optional<std::string>* version_id);
 
-namespace cairn {
-// Removes a multipart upload (its record at `upload_key`, which must still equal `upload_raw`:
-// Conflict otherwise), then its part keys (DeletePartKeys) and the parts' shards.
-// Used by AbortMultipartUpload, DeleteBucket and the expiry of stale uploads.
-Status AbortUpload(Services& svc, const std::string& upload_key, const std::string& upload_raw);
+// The version a copy reads: the current one (NoSuchKey when it is a delete marker) or the one
+// named by versionId (InvalidRequest when that is a delete marker).
+Result<ObjectRecord> LoadCopySource(Services& svc, const std::string& bucket,
+                                    const std::string& key,
+                                    const std::optional<std::string>& version_id);
 
-// Deletes the part keys of an upload whose record is already gone, in transactions of at most
-// kMaxTxnOps operations (etcd refuses more than 128 per transaction, and an upload may have
-// 10,000 parts). Best effort: a crash or an error leaves part keys without an upload, which
-// scrub passes delete (the shards they name are then orphans, or belong to the completed
-// object).
-inline constexpr size_t kMaxTxnOps = 100;
-void DeletePartKeys(Services& svc, const std::vector<KeyValue>& parts);
+// The version a request names with ?versionId= (nullopt: the current one).
+std::optional<std::string> RequestedVersion(const S3Request& req);
+// That version of the request's object. A delete marker is not an object: the current version
+// being one is 404 NoSuchKey, one named by id 405 MethodNotAllowed (as S3 answers); both set
+// x-amz-delete-marker and x-amz-version-id on the response.
+Result<ObjectRecord> LoadRequestedObject(S3Request& req);
+// As S3 answers for a delete marker where an object was wanted (see LoadRequestedObject).
+Status DeleteMarkerError(S3Request& req, const ObjectRecord& marker, bool named_by_id);
+
+// The lock a write asks for with x-amz-object-lock-mode, -retain-until-date and -legal-hold
+// (InvalidArgument when they are incomplete or invalid); objects/object_lock.h decides what
+// the new version gets (object_lock_ops.cpp).
+Result<ObjectLock> RequestedLock(const S3Request& req);
+// The lock a new version written by this request gets in `bucket`: what it asks for, else the
+// bucket's default retention (InvalidRequest when it asks a bucket without object lock).
+Result<ObjectLock> LockForWrite(const S3Request& req, const BucketRecord& bucket);
+// x-amz-bypass-governance-retention: true.
+bool BypassGovernance(const S3Request& req);
+// The x-amz-object-lock-* headers of a version that has a lock.
+void SetLockHeaders(S3Request& req, const ObjectLock& lock);
+
+// x-amz-version-id for `o` when the bucket has (or had) versioning or the version has an id.
+void SetVersionIdHeader(S3Request& req, const BucketRecord& bucket, const ObjectRecord& o);
 }  // namespace cairn
 
 namespace cairn {

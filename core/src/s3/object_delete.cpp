@@ -3,50 +3,24 @@
 #include "s3/conditions.h"
 #include "s3/handlers.h"
 #include "s3/object_common.h"
+#include "objects/versions.h"
 #include "s3/xml.h"
 
 namespace cairn {
-namespace {
-
-// Deletes the current object if there is one; absent keys are not an error in S3. A
-// condition is checked against the object the transaction then requires unchanged.
-S3Outcome DeleteKey(Services& svc, const std::string& bucket, const std::string& key,
-                    const DeleteCondition& condition) {
-  const std::string object_key = keys::Object(bucket, key);
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    std::string raw;
-    Status st = svc.meta.Get(object_key, &raw);
-    if (st.IsNotFound()) return std::nullopt;
-    if (!st.ok()) return ToS3(st);
-    if (condition.Any()) {
-      ObjectRecord current;
-      st = Decode(raw, &current);
-      if (!st.ok()) return ToS3(st);
-      if (auto e = CheckDeleteCondition(condition, current)) return e;
-    }
-    Txn txn;
-    txn.Require(object_key, TxnCondition::kValueEquals, raw);
-    txn.Delete(object_key);
-    // Its shards go later: a GET that loaded the record may still be reading them.
-    ObjectRecord old;
-    if (Decode(raw, &old).ok()) FreeReplaced(svc, txn, old);
-    st = svc.meta.Commit(txn);
-    if (st.IsConflict()) continue;
-    if (!st.ok()) return ToS3(st);
-    return std::nullopt;
-  }
-  return S3Error::Of("SlowDown", "too many concurrent writes to this key");
-}
-
-}  // namespace
-
 S3Outcome DeleteObject(S3Request& req) {
   if (auto e = ValidateKey(req.key)) return e;
   auto bucket = RequireBucket(req, req.bucket);
   if (!bucket.ok()) return ToS3(bucket.status());
   auto condition = DeleteConditionOf(req);
   if (!condition.ok()) return ToS3(condition.status());
-  if (auto e = DeleteKey(req.svc, req.bucket, req.key, condition.value())) return e;
+  DeleteOutcome outcome;
+  Status st = req.HasQuery("versionId")
+                  ? DeleteObjectVersion(req.svc, req.bucket, req.key, req.Query("versionId"),
+                                        condition.value(), BypassGovernance(req), &outcome)
+                  : DeleteObject(req.svc, req.bucket, req.key, condition.value(), &outcome);
+  if (!st.ok()) return ToS3(st);
+  if (!outcome.version_id.empty()) req.response.Set("x-amz-version-id", outcome.version_id);
+  if (outcome.delete_marker) req.response.Set("x-amz-delete-marker", "true");
   req.SendEmpty(204);
   return std::nullopt;
 }
@@ -80,24 +54,33 @@ S3Outcome DeleteObjects(S3Request& req) {
     const std::string key = object->ChildText("Key");
     S3Outcome e = ValidateKey(key);
     const XmlElement* version = object->Child("VersionId");
-    if (!e && version != nullptr && version->text != "null") {
-      e = S3Error::Of("NotImplemented", "Object versions (VersionId) are not implemented by "
-                                        "Cairn yet.");
-    }
     auto condition = DeleteConditionOf(object->ChildText("ETag"),
                                        object->ChildText("LastModifiedTime"),
                                        object->ChildText("Size"));
     if (!e && !condition.ok()) e = ToS3(condition.status());
-    if (!e) e = DeleteKey(req.svc, req.bucket, key, condition.value());
+    DeleteOutcome outcome;
+    if (!e) {
+      Status st = version != nullptr
+                      ? DeleteObjectVersion(req.svc, req.bucket, key, version->text,
+                                            condition.value(), BypassGovernance(req), &outcome)
+                      : DeleteObject(req.svc, req.bucket, key, condition.value(), &outcome);
+      if (!st.ok()) e = ToS3(st);
+    }
     if (e) {
       xml += "<Error>";
       XmlTag(xml, "Key", key);
+      if (version != nullptr) XmlTag(xml, "VersionId", version->text);
       XmlTag(xml, "Code", e->code);
       XmlTag(xml, "Message", e->message);
       xml += "</Error>";
     } else if (!quiet) {
       xml += "<Deleted>";
       XmlTag(xml, "Key", key);
+      if (version != nullptr) XmlTag(xml, "VersionId", version->text);
+      if (outcome.delete_marker) {
+        XmlTag(xml, "DeleteMarker", "true");
+        XmlTag(xml, "DeleteMarkerVersionId", outcome.version_id);
+      }
       xml += "</Deleted>";
     }
   }

@@ -81,9 +81,10 @@ S3Outcome GetObject(S3Request& req) {
   if (auto e = ValidateKey(req.key)) return e;
   auto bucket = RequireBucket(req, req.bucket);
   if (!bucket.ok()) return ToS3(bucket.status());
-  auto obj = LoadObject(req.svc, req.bucket, req.key);
+  auto obj = LoadRequestedObject(req);
   if (!obj.ok()) return ToS3(obj.status());
   const ObjectRecord& o = obj.value();
+  SetVersionIdHeader(req, bucket->record, o);
   if (auto e = CheckPreconditions(req, o, "")) {
     if (e->http_status == 304) {
       req.response.Set("ETag", Quoted(o.etag));

@@ -3,6 +3,7 @@
 
 #include "data/object_source.h"
 #include "meta/keys.h"
+#include "objects/versions.h"
 #include "s3/conditions.h"
 #include "s3/handlers.h"
 #include "s3/object_checksum.h"
@@ -18,7 +19,9 @@ S3Outcome PutObject(S3Request& req) {
   auto bucket = RequireBucket(req, req.bucket);
   if (!bucket.ok()) return ToS3(bucket.status());
   const WriteCondition condition = WriteConditionOf(req);
-  if (auto e = PrecheckWriteCondition(req.svc, req.bucket, req.key, condition)) return e;
+  if (Status pre = PrecheckWriteCondition(req.svc, req.bucket, req.key, condition); !pre.ok()) {
+    return ToS3(pre);
+  }
   // A single PUT's checksum is of the whole object: FULL_OBJECT is the only type it can have.
   if (req.HasHeader("x-amz-checksum-type") &&
       Poco::toUpper(req.Header("x-amz-checksum-type")) != kChecksumFullObject) {
@@ -35,6 +38,8 @@ S3Outcome PutObject(S3Request& req) {
   if (auto e = ValidateTags(tags.value())) return e;
   auto params = NewWriteParams(req, req.bucket, req.key, length.value_or(0));
   if (!params.ok()) return ToS3(params.status());
+  auto lock = LockForWrite(req, bucket->record);
+  if (!lock.ok()) return ToS3(lock.status());
 
   ObjectRecord rec;
   Digest md5 = Digest::Md5();
@@ -66,11 +71,17 @@ S3Outcome PutObject(S3Request& req) {
   rec.storage_class = params->storage_class;
   rec.headers = StoredHeaders(req);
   rec.tags = tags.value();
+  rec.lock = lock.value();
   VerifiedChecksum(req, &rec.checksum_algorithm, &rec.checksum);
   std::vector<std::string> repair;
   if (degraded) repair.push_back(rec.segments[0].data_id);
-  if (auto e = PublishObject(req.svc, req.bucket, req.key, rec, repair, condition)) return e;
+  Publication how;
+  how.repair = repair;
+  how.condition = condition;
+  Status published = PublishObject(req.svc, req.bucket, req.key, rec, how);
+  if (!published.ok()) return ToS3(published);
   req.response.Set("ETag", Quoted(rec.etag));
+  SetVersionIdHeader(req, bucket->record, rec);
   SetChecksumHeaders(req, rec.checksum_algorithm, rec.checksum);  // with x-amz-checksum-type
   req.SendEmpty(200);
   return std::nullopt;
@@ -79,16 +90,22 @@ S3Outcome PutObject(S3Request& req) {
 S3Outcome CopyObject(S3Request& req) {
   if (auto e = ValidateKey(req.key)) return e;
   std::string src_bucket, src_key;
-  if (auto e = ParseCopySource(req.Header("x-amz-copy-source"), &src_bucket, &src_key)) return e;
+  std::optional<std::string> src_version;
+  if (auto e = ParseCopySource(req.Header("x-amz-copy-source"), &src_bucket, &src_key,
+                               &src_version)) {
+    return e;
+  }
   auto dst = RequireBucket(req, req.bucket);
   if (!dst.ok()) return ToS3(dst.status());
   auto srcb = RequireBucket(req, src_bucket, kSourceExpectedOwner);
   if (!srcb.ok()) return ToS3(srcb.status());
-  auto src = LoadObject(req.svc, src_bucket, src_key);
+  auto src = LoadCopySource(req.svc, src_bucket, src_key, src_version);
   if (!src.ok()) return ToS3(src.status());
   if (auto e = CheckPreconditions(req, src.value(), "x-amz-copy-source-")) return e;
   const WriteCondition condition = WriteConditionOf(req);  // on the destination
-  if (auto e = PrecheckWriteCondition(req.svc, req.bucket, req.key, condition)) return e;
+  if (Status pre = PrecheckWriteCondition(req.svc, req.bucket, req.key, condition); !pre.ok()) {
+    return ToS3(pre);
+  }
 
   std::string directive = req.Header("x-amz-metadata-directive", "COPY");
   std::string tag_directive = req.Header("x-amz-tagging-directive", "COPY");
@@ -96,7 +113,7 @@ S3Outcome CopyObject(S3Request& req) {
       (tag_directive != "COPY" && tag_directive != "REPLACE")) {
     return S3Error::Of("InvalidArgument", "Unknown metadata or tagging directive");
   }
-  bool same = src_bucket == req.bucket && src_key == req.key;
+  bool same = src_bucket == req.bucket && src_key == req.key && !src_version;
   if (same && directive == "COPY" && !req.HasHeader("x-amz-storage-class")) {
     return S3Error::Of("InvalidRequest",
                        "This copy request is illegal because it is trying to copy an object to "
@@ -112,6 +129,8 @@ S3Outcome CopyObject(S3Request& req) {
   }
   auto params = NewWriteParams(req, req.bucket, req.key, src->size);
   if (!params.ok()) return ToS3(params.status());
+  auto lock = LockForWrite(req, dst->record);  // a copy gets its own lock, not the source's
+  if (!lock.ok()) return ToS3(lock.status());
 
   // The copy keeps the source's full-object checksum when the algorithm stays; a new algorithm
   // (x-amz-checksum-algorithm) or a multipart source's composite one is computed while copying.
@@ -151,6 +170,7 @@ S3Outcome CopyObject(S3Request& req) {
   rec.storage_class = params->storage_class;
   rec.headers = directive == "REPLACE" ? StoredHeaders(req) : src->headers;
   rec.tags = tags;
+  rec.lock = lock.value();
   if (checksummed) {
     rec.checksum_algorithm = checksum::Name(*compute);
     rec.checksum = checksummed->FinishBase64();
@@ -160,7 +180,15 @@ S3Outcome CopyObject(S3Request& req) {
   }
   std::vector<std::string> repair;
   if (degraded) repair.push_back(rec.segments[0].data_id);
-  if (auto e = PublishObject(req.svc, req.bucket, req.key, rec, repair, condition)) return e;
+  Publication how;
+  how.repair = repair;
+  how.condition = condition;
+  Status published = PublishObject(req.svc, req.bucket, req.key, rec, how);
+  if (!published.ok()) return ToS3(published);
+  SetVersionIdHeader(req, dst->record, rec);
+  if (src_version || !srcb->record.versioning.empty()) {
+    req.response.Set("x-amz-copy-source-version-id", VersionIdText(src.value()));
+  }
 
   std::string xml = std::string("<CopyObjectResult xmlns=\"") + kS3Namespace + "\">";
   XmlTag(xml, "LastModified", Iso8601(rec.modified_ms));

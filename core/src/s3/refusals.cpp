@@ -5,6 +5,8 @@
 #include <string_view>
 #include <vector>
 
+#include "objects/versions.h"
+
 namespace cairn {
 namespace {
 
@@ -44,17 +46,6 @@ const std::vector<Refusal>& RefusalMatrix() {
        "refused)."},
       {"x-amz-object-ownership", {"BucketOwnerEnforced"}, "AccessControlListNotSupported",
        "Only x-amz-object-ownership: BucketOwnerEnforced is supported: Cairn has no ACLs yet."},
-      {"x-amz-object-lock-mode", {}, "InvalidRequest",
-       "Bucket is missing Object Lock Configuration (object lock is not implemented by Cairn "
-       "yet)."},
-      {"x-amz-object-lock-retain-until-date", {}, "InvalidRequest",
-       "Bucket is missing Object Lock Configuration (object lock is not implemented by Cairn "
-       "yet)."},
-      {"x-amz-object-lock-legal-hold", {}, "InvalidRequest",
-       "Bucket is missing Object Lock Configuration (object lock is not implemented by Cairn "
-       "yet)."},
-      {"x-amz-bucket-object-lock-enabled", {"false", "False", "FALSE"}, "NotImplemented",
-       "Object lock (x-amz-bucket-object-lock-enabled) is not implemented by Cairn yet."},
       {"x-amz-website-redirect-location", {}, "NotImplemented",
        "Website redirects (x-amz-website-redirect-location) are not implemented by Cairn yet."},
       {"x-amz-mfa", {}, "NotImplemented", "MFA delete (x-amz-mfa) is not implemented by Cairn."},
@@ -62,6 +53,38 @@ const std::vector<Refusal>& RefusalMatrix() {
        "Appending to objects (x-amz-write-offset-bytes) is not implemented by Cairn."},
   };
   return kRows;
+}
+
+// Object lock headers mean something on the requests that take them and nowhere else.
+S3Outcome RefuseMisplacedLockHeaders(const S3Request& req) {
+  const bool object = !req.key.empty();
+  const std::string& m = req.method;
+  const bool new_version =
+      object && ((m == "PUT" && !req.HasQuery("uploadId") && !req.HasQuery("tagging") &&
+                  !req.HasQuery("retention") && !req.HasQuery("legal-hold")) ||
+                 (m == "POST" && req.HasQuery("uploads")));
+  for (const char* header : {"x-amz-object-lock-mode", "x-amz-object-lock-retain-until-date",
+                             "x-amz-object-lock-legal-hold"}) {
+    if (req.HasHeader(header) && !new_version) {
+      return S3Error::Of("InvalidRequest", std::string(header) + " is only valid on PutObject, "
+                                                                 "CopyObject and "
+                                                                 "CreateMultipartUpload.");
+    }
+  }
+  const bool bypass_applies =
+      (object && m == "DELETE" && !req.HasQuery("uploadId") && !req.HasQuery("tagging")) ||
+      (object && m == "PUT" && req.HasQuery("retention")) ||
+      (!object && m == "POST" && req.HasQuery("delete"));
+  if (req.HasHeader("x-amz-bypass-governance-retention") && !bypass_applies) {
+    return S3Error::Of("InvalidRequest", "x-amz-bypass-governance-retention is only valid on "
+                                         "DeleteObject, DeleteObjects and PutObjectRetention.");
+  }
+  if (req.HasHeader("x-amz-bucket-object-lock-enabled") && !(!object && m == "PUT" &&
+                                                              req.query.empty())) {
+    return S3Error::Of("InvalidRequest",
+                       "x-amz-bucket-object-lock-enabled is only valid on CreateBucket.");
+  }
+  return std::nullopt;
 }
 
 bool NameMatches(std::string_view pattern, std::string_view lower_name) {
@@ -105,6 +128,7 @@ S3Outcome RefuseUnimplemented(const S3Request& req) {
   if (!read) {
     if (auto e = RefuseUncheckedConditions(req)) return e;
   }
+  if (auto e = RefuseMisplacedLockHeaders(req)) return e;
   for (const auto& [name, value] : req.http.headers()) {
     const std::string lower = Poco::toLower(name);
     if (lower.rfind("x-amz-", 0) != 0) continue;
@@ -119,11 +143,20 @@ S3Outcome RefuseUnimplemented(const S3Request& req) {
       return S3Error::Of(row.code, row.message);
     }
   }
-  // Object versions: "null" names the only version an unversioned bucket has.
+  // versionId selects the version that GET, HEAD, DELETE and the object's tagging,
+  // attributes, retention and legal hold act on; no other operation takes one.
   auto version = req.query.find("versionId");
-  if (version != req.query.end() && version->second != "null") {
-    return S3Error::Of("NotImplemented",
-                       "Object versions (versionId) are not implemented by Cairn yet.");
+  if (version != req.query.end()) {
+    const std::string& m = req.method;
+    const bool takes_version =
+        !req.key.empty() && !req.HasQuery("uploadId") &&
+        (m == "GET" || m == "HEAD" || m == "DELETE" ||
+         (m == "PUT" && (req.HasQuery("tagging") || req.HasQuery("retention") ||
+                         req.HasQuery("legal-hold"))));
+    if (!takes_version) {
+      return S3Error::Of("InvalidArgument", "This operation does not take a versionId.");
+    }
+    if (Status st = ValidateVersionId(version->second); !st.ok()) return S3Error::FromStatus(st);
   }
   return std::nullopt;
 }

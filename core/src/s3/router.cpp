@@ -1,6 +1,5 @@
 #include "s3/router.h"
 
-#include "admin/admin_api.h"
 #include "s3/handlers.h"
 #include "s3/refusals.h"
 
@@ -9,9 +8,9 @@ namespace {
 
 // Subresources S3 defines that Cairn does not implement yet.
 const char* const kUnimplemented[] = {
-    "acl",       "policy",          "versioning",  "versions",      "lifecycle",
+    "acl",       "policy",          "lifecycle",
     "cors",      "website",         "logging",     "notification",  "replication",
-    "encryption", "object-lock",    "retention",   "legal-hold",    "restore",
+    "encryption", "restore",
     "select",    "accelerate",      "requestPayment", "analytics",  "inventory",
     "metrics",   "intelligent-tiering", "ownershipControls", "publicAccessBlock",
     "policyStatus",  "torrent",     "website",       "renameObject"};
@@ -37,6 +36,20 @@ bool HasUnimplemented(const S3Request& req) {
 S3Outcome RouteBucket(S3Request& req) {
   const std::string& m = req.method;
   if (HasUnimplemented(req)) return NotImplemented(req);
+  if (req.HasQuery("versioning")) {
+    if (m == "PUT") return PutBucketVersioning(req);
+    if (m == "GET") return GetBucketVersioning(req);
+    return S3Error::Of("MethodNotAllowed");
+  }
+  if (req.HasQuery("object-lock")) {
+    if (m == "PUT") return PutObjectLockConfiguration(req);
+    if (m == "GET") return GetObjectLockConfiguration(req);
+    return S3Error::Of("MethodNotAllowed");
+  }
+  if (req.HasQuery("versions")) {
+    if (m == "GET") return ListObjectVersions(req);
+    return S3Error::Of("MethodNotAllowed");
+  }
   if (req.HasQuery("tagging")) {
     if (m == "PUT") return PutBucketTagging(req);
     if (m == "GET") return GetBucketTagging(req);
@@ -61,6 +74,16 @@ S3Outcome RouteObject(S3Request& req) {
   if (HasUnimplemented(req)) return NotImplemented(req);
   const bool upload = req.HasQuery("uploadId");
   const bool tagging = req.HasQuery("tagging");
+  if (req.HasQuery("retention")) {
+    if (m == "PUT") return PutObjectRetention(req);
+    if (m == "GET") return GetObjectRetention(req);
+    return S3Error::Of("MethodNotAllowed");
+  }
+  if (req.HasQuery("legal-hold")) {
+    if (m == "PUT") return PutObjectLegalHold(req);
+    if (m == "GET") return GetObjectLegalHold(req);
+    return S3Error::Of("MethodNotAllowed");
+  }
   if (m == "PUT") {
     if (upload) return UploadPart(req);
     if (tagging) return PutObjectTagging(req);
@@ -91,7 +114,6 @@ S3Outcome RouteObject(S3Request& req) {
 S3Outcome Route(S3Request& req) {
   // No bucket policies or ACLs yet: every operation needs credentials.
   if (req.principal.anonymous) return S3Error::Of("AccessDenied");
-  if (req.bucket == kAdminBucket) return HandleAdmin(req);
   if (auto e = RefuseUnimplemented(req)) return e;
   if (req.bucket.empty()) {
     if (req.method == "GET") return ListBuckets(req);

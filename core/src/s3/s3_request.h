@@ -13,7 +13,7 @@
 #include "http/http_request.h"
 #include "http/http_response.h"
 #include "s3/s3_error.h"
-#include "s3/services.h"
+#include "objects/services.h"
 
 namespace cairn {
 

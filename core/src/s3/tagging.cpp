@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "meta/keys.h"
+#include "objects/versions.h"
 #include "s3/handlers.h"
 #include "s3/object_common.h"
 #include "s3/xml.h"
@@ -10,27 +11,19 @@
 namespace cairn {
 namespace {
 
-// Rewrites the tags of the current object, conditioned on the record being unchanged.
-S3Outcome UpdateTags(S3Request& req, const Pairs& tags) {
-  const std::string object_key = keys::Object(req.bucket, req.key);
-  for (int attempt = 0; attempt < 100; ++attempt) {
-    std::string raw;
-    Status st = req.svc.meta.Get(object_key, &raw);
-    if (st.IsNotFound()) return S3Error::Of("NoSuchKey");
-    if (!st.ok()) return ToS3(st);
-    ObjectRecord rec;
-    st = Decode(raw, &rec);
-    if (!st.ok()) return ToS3(st);
+// Rewrites the tags of the requested version (the current one without ?versionId=).
+S3Outcome UpdateTags(S3Request& req, const LoadedBucket& bucket, const Pairs& tags) {
+  const std::optional<std::string> version = RequestedVersion(req);
+  ObjectRecord updated;
+  Status st = UpdateVersion(req.svc, req.bucket, req.key, version, [&](ObjectRecord& rec) {
+    if (rec.delete_marker) return DeleteMarkerError(req, rec, version.has_value());
     rec.tags = tags;
-    Txn txn;
-    txn.Require(object_key, TxnCondition::kValueEquals, raw);
-    txn.Put(object_key, Encode(rec));
-    st = req.svc.meta.Commit(txn);
-    if (st.IsConflict()) continue;
-    if (!st.ok()) return ToS3(st);
-    return std::nullopt;
-  }
-  return S3Error::Of("SlowDown");
+    updated = rec;
+    return Status::Ok();
+  });
+  if (!st.ok()) return ToS3(st);
+  SetVersionIdHeader(req, bucket.record, updated);
+  return std::nullopt;
 }
 
 }  // namespace
@@ -75,7 +68,7 @@ S3Outcome PutObjectTagging(S3Request& req) {
   auto tags = ParseTaggingXml(body.value());
   if (!tags.ok()) return ToS3(tags.status());
   if (auto e = ValidateTags(tags.value())) return e;
-  if (auto e = UpdateTags(req, tags.value())) return e;
+  if (auto e = UpdateTags(req, bucket.value(), tags.value())) return e;
   req.SendEmpty(200);
   return std::nullopt;
 }
@@ -84,8 +77,9 @@ S3Outcome GetObjectTagging(S3Request& req) {
   if (auto e = ValidateKey(req.key)) return e;
   auto bucket = RequireBucket(req, req.bucket);
   if (!bucket.ok()) return ToS3(bucket.status());
-  auto obj = LoadObject(req.svc, req.bucket, req.key);
+  auto obj = LoadRequestedObject(req);
   if (!obj.ok()) return ToS3(obj.status());
+  SetVersionIdHeader(req, bucket->record, obj.value());
   req.SendXml(200, TaggingXml(obj->tags));
   return std::nullopt;
 }
@@ -94,7 +88,7 @@ S3Outcome DeleteObjectTagging(S3Request& req) {
   if (auto e = ValidateKey(req.key)) return e;
   auto bucket = RequireBucket(req, req.bucket);
   if (!bucket.ok()) return ToS3(bucket.status());
-  if (auto e = UpdateTags(req, {})) return e;
+  if (auto e = UpdateTags(req, bucket.value(), {})) return e;
   req.SendEmpty(204);
   return std::nullopt;
 }

@@ -125,7 +125,7 @@ Result<std::unique_ptr<NodeAssembly>> NodeAssembly::Build(Config config, const R
   n->data_ = std::make_unique<DataPath>(*n->mapped_, by_stable_name, *n->placement_);
   n->data_->set_hedge_after(std::chrono::milliseconds(cfg.storage.hedge_after_ms));
   n->services_ = std::make_unique<Services>(
-      Services{n->config_, *n->meta_, *n->data_, *n->auth_, classes, nullptr, nullptr});
+      Services{n->config_, *n->meta_, *n->data_, classes});
   n->repair_ = std::make_unique<RepairQueue>(*n->services_);
   n->leases_ = std::make_unique<ReadLeases>(
       *n->meta_, std::chrono::seconds(cfg.storage.free_delay_seconds));
@@ -133,10 +133,8 @@ Result<std::unique_ptr<NodeAssembly>> NodeAssembly::Build(Config config, const R
   n->deferred_free_ = std::make_unique<DeferredFree>(*n->meta_, *n->data_);
   n->scrubber_ = std::make_unique<Scrubber>(*n->services_, *n->mapped_);
   n->rebalancer_ = std::make_unique<Rebalancer>(*n->services_, *n->cluster_, *n->placement_);
-  n->services_->repair = n->repair_.get();
-  n->services_->scrubber = n->scrubber_.get();
-  n->services_->cluster = n->cluster_.get();
-  n->services_->rebalancer = n->rebalancer_.get();
+  n->admin_ = std::make_unique<AdminServices>(AdminServices{
+      *n->services_, *n->scrubber_, *n->repair_, *n->cluster_, *n->rebalancer_});
 
   std::vector<DriveInfo> drives;
   CAIRN_RETURN_IF_ERROR(n->mapped_->Drives(&drives));
@@ -154,7 +152,7 @@ Result<std::unique_ptr<NodeAssembly>> NodeAssembly::Build(Config config, const R
 }
 
 Status NodeAssembly::Serve() {
-  server_ = std::make_unique<S3Server>(*services_);
+  server_ = std::make_unique<S3Server>(*services_, *auth_, *admin_);
   CAIRN_RETURN_IF_ERROR(server_->Start());
   repair_->Start();
   leases_->Start();

@@ -24,7 +24,8 @@
 #include "plugin/host_services.h"
 #include "plugin/plugin_registry.h"
 #include "policy/placement_policy.h"
-#include "s3/services.h"
+#include "admin/admin_api.h"
+#include "objects/services.h"
 #include "server/s3_server.h"
 
 namespace cairn {
@@ -61,6 +62,7 @@ class NodeAssembly {
   std::unique_ptr<policy::PlacementPolicy> placement_;
   std::unique_ptr<DataPath> data_;
   std::unique_ptr<Services> services_;
+  std::unique_ptr<AdminServices> admin_;
   std::unique_ptr<RepairQueue> repair_;
   // The deferred free of replaced object versions, and the read leases that hold it off
   // (installed as the data path's ReadRegistry).

@@ -61,7 +61,8 @@ bool Address(S3Request& r, const std::string& uri, const std::vector<std::string
 
 class S3Handler : public http::HttpHandler {
  public:
-  explicit S3Handler(Services& svc) : svc_(svc) {}
+  S3Handler(Services& svc, Authenticator& auth, AdminServices& admin)
+      : svc_(svc), auth_(auth), admin_(admin) {}
 
   void Handle(http::HttpRequest& http, http::HttpResponse& response) override {
     S3Request req{http, response, svc_};
@@ -118,19 +119,29 @@ class S3Handler : public http::HttpHandler {
     view.now_unix = req.now_ms / 1000;
     view.headers = req.http.headers();
     if (virtual_hosted) view.virtual_host_bucket = req.bucket;
-    auto auth = svc_.auth.Authenticate(view);
+    auto auth = auth_.Authenticate(view);
     if (!auth.ok()) return S3Error::FromStatus(auth.status());
     req.principal = auth->principal;
     req.decoder = std::move(auth->body);
+    if (req.bucket == kAdminBucket) {
+      if (req.principal.anonymous) return S3Error::Of("AccessDenied");
+      AdminRequest admin{req.response, admin_, req.principal, req.method, req.key, req.query};
+      Status st = HandleAdmin(admin);
+      if (!st.ok()) return S3Error::FromStatus(st);
+      return std::nullopt;
+    }
     return Route(req);
   }
 
   Services& svc_;
+  Authenticator& auth_;
+  AdminServices& admin_;
 };
 
 }  // namespace
 
-S3Server::S3Server(Services& svc) : svc_(svc), handler_(std::make_unique<S3Handler>(svc)) {}
+S3Server::S3Server(Services& svc, Authenticator& auth, AdminServices& admin)
+    : svc_(svc), handler_(std::make_unique<S3Handler>(svc, auth, admin)) {}
 
 S3Server::~S3Server() { Stop(); }
 

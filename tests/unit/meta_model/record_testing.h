@@ -57,11 +57,16 @@ inline ObjectRecord FullObject() {
   o.checksum = "yZRlqg==-3";
   o.inline_data = std::string("inline\0bytes\xff", 13);
   o.part_checksums = {"AAAAAA==", "", "yZRlqg=="};
+  o.version_id = "00063f1a2b3c4d5e";
+  o.version_seq = std::numeric_limits<uint64_t>::max();
+  o.delete_marker = true;
+  o.lock = ObjectLock{"GOVERNANCE", std::numeric_limits<int64_t>::max(), true};
   return o;
 }
 
 inline BucketRecord FullBucket() {
-  return BucketRecord{"owner-\xe6\x97\xa5", std::numeric_limits<int64_t>::min(), "eu-west-3"};
+  return BucketRecord{"owner-\xe6\x97\xa5", std::numeric_limits<int64_t>::min(), "eu-west-3",
+                      {{"team", "storage"}}, "Enabled", true, "COMPLIANCE", 7, 3};
 }
 
 inline UploadRecord FullUpload() {
@@ -74,6 +79,7 @@ inline UploadRecord FullUpload() {
   u.tags = {{"k", "v"}};
   u.checksum_algorithm = "sha256";
   u.checksum_type = "COMPOSITE";
+  u.lock = ObjectLock{"COMPLIANCE", -5, false};
   return u;
 }
 
@@ -107,6 +113,12 @@ inline void ExpectSame(const BucketRecord& a, const BucketRecord& b) {
   EXPECT_EQ(a.owner, b.owner);
   EXPECT_EQ(a.created_ms, b.created_ms);
   EXPECT_EQ(a.region, b.region);
+  EXPECT_EQ(a.tags, b.tags);
+  EXPECT_EQ(a.versioning, b.versioning);
+  EXPECT_EQ(a.object_lock, b.object_lock);
+  EXPECT_EQ(a.default_retention_mode, b.default_retention_mode);
+  EXPECT_EQ(a.default_retention_days, b.default_retention_days);
+  EXPECT_EQ(a.default_retention_years, b.default_retention_years);
 }
 
 inline void ExpectSame(const ObjectRecord& a, const ObjectRecord& b) {
@@ -126,6 +138,12 @@ inline void ExpectSame(const ObjectRecord& a, const ObjectRecord& b) {
   EXPECT_EQ(a.checksum, b.checksum);
   EXPECT_EQ(a.inline_data, b.inline_data);
   EXPECT_EQ(a.part_checksums, b.part_checksums);
+  EXPECT_EQ(a.version_id, b.version_id);
+  EXPECT_EQ(a.version_seq, b.version_seq);
+  EXPECT_EQ(a.delete_marker, b.delete_marker);
+  EXPECT_EQ(a.lock.mode, b.lock.mode);
+  EXPECT_EQ(a.lock.retain_until_ms, b.lock.retain_until_ms);
+  EXPECT_EQ(a.lock.legal_hold, b.lock.legal_hold);
 }
 
 inline void ExpectSame(const UploadRecord& a, const UploadRecord& b) {
@@ -137,6 +155,9 @@ inline void ExpectSame(const UploadRecord& a, const UploadRecord& b) {
   EXPECT_EQ(a.tags, b.tags);
   EXPECT_EQ(a.checksum_algorithm, b.checksum_algorithm);
   EXPECT_EQ(a.checksum_type, b.checksum_type);
+  EXPECT_EQ(a.lock.mode, b.lock.mode);
+  EXPECT_EQ(a.lock.retain_until_ms, b.lock.retain_until_ms);
+  EXPECT_EQ(a.lock.legal_hold, b.lock.legal_hold);
 }
 
 inline void ExpectSame(const PartRecord& a, const PartRecord& b) {

@@ -69,8 +69,9 @@ TEST(RecordsTest, DecodeReplacesWhatTheRecordHeld) {
 
 // The version 1 form of a record with empty appended fields: version byte 1, and without the
 // fields later versions appended (objects: checksum algorithm, checksum, inline data, part
-// checksum count; parts: checksum algorithm and checksum; uploads: checksum algorithm and
-// type -- each empty, one 0x00 byte).
+// checksum count, version id, version seq, delete marker, lock mode, retain-until, legal
+// hold; parts: checksum algorithm and checksum; uploads: checksum algorithm and type, lock
+// mode, retain-until, legal hold -- each empty or zero, one 0x00 byte).
 std::string Version1(std::string bytes, size_t appended_fields) {
   bytes[1] = 1;
   return bytes.substr(0, bytes.size() - appended_fields);
@@ -102,14 +103,14 @@ TEST(RecordsTest, EveryTruncationIsRefused) {
 // fields at their defaults, also when decoded into a record that held other values.
 TEST(RecordsTest, DecodingAnOlderLayoutIntoAReusedRecordResetsTheAppendedFields) {
   {
-    std::string older = Version1(Encode(ObjectRecord{}), 4);
+    std::string older = Version1(Encode(ObjectRecord{}), 10);
     ASSERT_FALSE(older.empty());
     ObjectRecord reused = FullObject();
     ASSERT_TRUE(Decode(older, &reused).ok());
     ExpectSame(reused, ObjectRecord{});
   }
   {
-    std::string older = Version1(Encode(UploadRecord{}), 2);
+    std::string older = Version1(Encode(UploadRecord{}), 5);
     ASSERT_FALSE(older.empty());
     UploadRecord reused = FullUpload();
     ASSERT_TRUE(Decode(older, &reused).ok());
@@ -158,7 +159,7 @@ TEST(RecordsTest, RefusesAnotherRecordType) {
 
 TEST(RecordsTest, RefusesAnotherVersion) {
   for (int version = 0; version < 256; ++version) {
-    if (version >= 1 && version <= 4) continue;  // the versions this build reads
+    if (version >= 1 && version <= 6) continue;  // the versions this build reads
     std::string what = "version " + std::to_string(version);
     std::string b = Encode(FullBucket());
     b[1] = static_cast<char>(version);

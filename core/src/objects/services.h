@@ -1,20 +1,18 @@
-// Services: what S3 handlers work with, wired once at startup. Thread-safe members only.
+// Services: what the object model works with -- the configuration, the metadata engine, the
+// data path and the storage classes -- built complete at startup (server/node_assembly.cpp).
+// The S3 handlers, the background workers (durability/, cluster/) and the admin API all reach
+// objects through it. Thread-safe members only.
 #pragma once
 
+#include <cstdint>
 #include <map>
 #include <string>
 
-#include "cairn/authenticator.h"
 #include "cairn/meta_store.h"
 #include "config/config.h"
 #include "data/data_path.h"
 
 namespace cairn {
-
-class Scrubber;
-class RepairQueue;
-class ClusterMap;
-class Rebalancer;
 
 // How new objects of one storage class are written (resolved from the configuration).
 struct WriteClass {
@@ -28,12 +26,7 @@ struct Services {
   const Config& config;
   MetaStore& meta;
   DataPath& data;
-  Authenticator& auth;
   std::map<std::string, WriteClass> classes;  // by storage class name
-  Scrubber* scrubber = nullptr;               // set once the background workers exist
-  RepairQueue* repair = nullptr;
-  ClusterMap* cluster = nullptr;
-  Rebalancer* rebalancer = nullptr;
 };
 
 }  // namespace cairn
