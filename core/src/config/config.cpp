@@ -182,6 +182,14 @@ Status Validate(Config& c) {
            {"rebalance_release_seconds", Int(c, &st.rebalance_release_seconds, 0, 1ll << 30)},
            {"multipart_expiry_seconds", Int(c, &st.multipart_expiry_seconds, 0, 1ll << 40)},
            {"classes", StorageClasses(c, &st.classes)}}));
+    } else if (key == "lua") {
+      LuaConfig& l = c.lua;
+      CAIRN_RETURN_IF_ERROR(ReadTable(
+          c, *t, "lua.",
+          {{"memory_bytes", Int(c, &l.memory_bytes, 1 << 20, 1ll << 32)},
+           {"instructions_per_call", Int(c, &l.instructions_per_call, 1000, 1ll << 40)},
+           {"allocation_bytes_per_call", Int(c, &l.allocation_bytes_per_call, 1 << 20, 1ll << 40)},
+           {"milliseconds_per_call", Int(c, &l.milliseconds_per_call, 1, 3'600'000)}}));
     } else if (key == "meta") {
       CAIRN_RETURN_IF_ERROR(ReadEngineTable(c, *t, "meta", &c.meta_engine));
     } else if (key == "transport") {

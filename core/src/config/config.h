@@ -92,10 +92,19 @@ struct StaticCredential {
   std::string user;
 };
 
+// [lua]: the sandbox limits of every Lua policy call (docs/lua-policy.md, "Limits").
+struct LuaConfig {
+  int64_t memory_bytes = 16ll << 20;               // per Lua state
+  int64_t instructions_per_call = 10'000'000;
+  int64_t allocation_bytes_per_call = 256ll << 20;  // allocated per call, freed or not
+  int64_t milliseconds_per_call = 1000;             // wall-clock time per call
+};
+
 struct Config {
   std::string path;  // the file it was read from
   ServerConfig server;
   StorageConfig storage;
+  LuaConfig lua;
   std::string meta_engine = "sqlite";
   std::string transport_engine = "local";
   std::string auth_engine = "sigv4";

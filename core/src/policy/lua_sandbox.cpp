@@ -27,6 +27,8 @@ constexpr lua_Integer kRandomSeed = 0x5eed;
 // How often an exhausted budget raises again, so that code running after the first error (a
 // __close handler, an xpcall message handler) cannot loop on.
 constexpr int kExhaustedHookInterval = 1000;
+// Instructions between two looks at the clock (microseconds of work at most).
+constexpr int64_t kTimeCheckInterval = 10'000;
 
 constexpr const char* kRemovedGlobals[] = {"dofile", "loadfile",       "load", "require",
                                            "print",  "collectgarbage", "warn"};
@@ -294,24 +296,39 @@ void LuaSandbox::ArmInstructionBudget() {
   budget_exhausted_ = false;
   allocated_this_call_ = 0;
   allocation_exhausted_ = false;
-  int64_t count = limits_.instructions_per_call;
-  count = count < 1 ? 1 : (count > INT_MAX ? INT_MAX : count);
-  lua_sethook(state_, &LuaSandbox::CountHook, LUA_MASKCOUNT, static_cast<int>(count));
+  instructions_left_ = std::max<int64_t>(limits_.instructions_per_call, 1);
+  deadline_ = std::chrono::steady_clock::now() +
+              std::chrono::milliseconds(std::max<int64_t>(limits_.milliseconds_per_call, 1));
+  hook_interval_ = static_cast<int>(std::min<int64_t>(instructions_left_, kTimeCheckInterval));
+  lua_sethook(state_, &LuaSandbox::CountHook, LUA_MASKCOUNT, hook_interval_);
 }
 
-void LuaSandbox::RecordBudgetExhausted(const char* where, int line) {
+void LuaSandbox::RecordBudgetExhausted(const char* where, int line, const std::string& what) {
   budget_exhausted_ = true;
   budget_message_ =
       line > 0 ? std::string(where) + ":" + std::to_string(line) + ": " : script_name_ + ": ";
-  budget_message_ +=
-      "instruction limit exceeded (" + std::to_string(limits_.instructions_per_call) + " per call)";
+  budget_message_ += what;
 }
 
 void LuaSandbox::CountHook(lua_State* L, lua_Debug* ar) {
   LuaSandbox* sandbox = FromState(L);
   if (!sandbox->budget_exhausted_) {
+    sandbox->instructions_left_ -= sandbox->hook_interval_;
+    std::string what;
+    if (sandbox->instructions_left_ <= 0) {
+      what = "instruction limit exceeded (" +
+             std::to_string(sandbox->limits_.instructions_per_call) + " per call)";
+    } else if (std::chrono::steady_clock::now() > sandbox->deadline_) {
+      what = "time limit exceeded (" + std::to_string(sandbox->limits_.milliseconds_per_call) +
+             " ms per call)";
+    } else {
+      sandbox->hook_interval_ = static_cast<int>(
+          std::min<int64_t>(sandbox->instructions_left_, kTimeCheckInterval));
+      lua_sethook(L, &LuaSandbox::CountHook, LUA_MASKCOUNT, sandbox->hook_interval_);
+      return;
+    }
     lua_getinfo(L, "Sl", ar);
-    sandbox->RecordBudgetExhausted(ar->short_src, ar->currentline);
+    sandbox->RecordBudgetExhausted(ar->short_src, ar->currentline, what);
     lua_sethook(L, &LuaSandbox::CountHook, LUA_MASKCOUNT, kExhaustedHookInterval);
   }
   lua_pushstring(L, sandbox->budget_message_.c_str());

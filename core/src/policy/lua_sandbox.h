@@ -26,6 +26,7 @@
 // (sandbox_pool.h).
 #pragma once
 
+#include <chrono>
 #include <cstddef>
 #include <cstdint>
 #include <functional>
@@ -50,6 +51,9 @@ struct SandboxLimits {
   // memory_bytes (string.rep, "..", table.concat), so this, not the instruction budget, bounds
   // the time a loop of large copies takes.
   size_t allocation_bytes_per_call = 256u << 20;
+  // Wall-clock time per Call (and per load), checked every few thousand instructions: the
+  // other limits bound the work, this bounds a slow machine or an expensive mix of it.
+  int64_t milliseconds_per_call = 1000;
 };
 
 // Receives cairn.log(msg) lines, already prefixed with the script name. Must not throw (an
@@ -96,7 +100,8 @@ class LuaSandbox {
   Status Protected(int (*fn)(lua_State*), void* ud, int nresults);
   Status ErrorStatus(int lua_status);
   void ArmInstructionBudget();
-  void RecordBudgetExhausted(const char* where, int line);
+  // `what`: the limit that ran out, as the error message names it.
+  void RecordBudgetExhausted(const char* where, int line, const std::string& what);
 
   // Hooks Lua calls back into; static because Lua takes plain C function pointers.
   static void* Allocate(void* ud, void* ptr, size_t old_size, size_t new_size);
@@ -120,6 +125,9 @@ class LuaSandbox {
   // Set when the instruction budget ran out; every later hook tick raises again until the next
   // call re-arms the budget.
   bool budget_exhausted_ = false;
+  int64_t instructions_left_ = 0;  // of this call's budget, counted at each hook
+  int hook_interval_ = 0;          // instructions between two hooks
+  std::chrono::steady_clock::time_point deadline_;
   std::string budget_message_;
 };
 

@@ -117,8 +117,13 @@ Result<std::unique_ptr<NodeAssembly>> NodeAssembly::Build(Config config, const R
   }
 
   std::string script = cfg.ResolvePath(cfg.storage.placement_policy);
+  policy::SandboxLimits limits;
+  limits.memory_bytes = static_cast<size_t>(cfg.lua.memory_bytes);
+  limits.instructions_per_call = cfg.lua.instructions_per_call;
+  limits.allocation_bytes_per_call = static_cast<size_t>(cfg.lua.allocation_bytes_per_call);
+  limits.milliseconds_per_call = cfg.lua.milliseconds_per_call;
   auto placement = policy::PlacementPolicy::Load(
-      script, {}, [](const std::string& line) { LogInfo("policy/placement", line); });
+      script, limits, [](const std::string& line) { LogInfo("policy/placement", line); });
   if (!placement.ok()) return placement.status();
   n->placement_ = std::move(placement.value());
 

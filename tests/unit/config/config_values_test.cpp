@@ -114,6 +114,22 @@ TEST(ConfigValuesTest, RangeLimitsAreInclusive) {
   EXPECT_EQ(high.storage.chunk_size, 1ll << 30);
 }
 
+TEST(ConfigValuesTest, LuaLimits) {
+  Config defaults = Parse("");
+  EXPECT_EQ(defaults.lua.memory_bytes, 16 << 20);
+  EXPECT_EQ(defaults.lua.instructions_per_call, 10'000'000);
+  EXPECT_EQ(defaults.lua.allocation_bytes_per_call, 256 << 20);
+  EXPECT_EQ(defaults.lua.milliseconds_per_call, 1000);
+  Config c = Parse("[lua]\nmemory_bytes = 33554432\ninstructions_per_call = 5000\n"
+                   "allocation_bytes_per_call = 1048576\nmilliseconds_per_call = 20\n");
+  EXPECT_EQ(c.lua.memory_bytes, 32 << 20);
+  EXPECT_EQ(c.lua.instructions_per_call, 5000);
+  EXPECT_EQ(c.lua.allocation_bytes_per_call, 1 << 20);
+  EXPECT_EQ(c.lua.milliseconds_per_call, 20);
+  EXPECT_FALSE(ParseConfig("[lua]\nmilliseconds_per_call = 0\n", "cairn.toml").ok());
+  EXPECT_FALSE(ParseConfig("[lua]\ncpu = 1\n", "cairn.toml").ok());
+}
+
 TEST(ConfigValuesTest, ChunkOfExactlyOneStripeIsAccepted) {
   Config c = Parse("[storage]\ndata_shards = 4\nblock_size = 262144\nchunk_size = 1048576\n");
   EXPECT_EQ(c.storage.chunk_size, c.storage.data_shards * c.storage.block_size);

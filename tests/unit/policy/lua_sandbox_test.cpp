@@ -3,6 +3,7 @@
 
 #include <gtest/gtest.h>
 
+#include <chrono>
 #include <string>
 #include <vector>
 
@@ -105,6 +106,23 @@ TEST(LuaSandboxTest, InfiniteLoopStopsAndStateStaysUsable) {
     EXPECT_FALSE(sandbox->Call("spin", {}).ok());
     EXPECT_TRUE(sandbox->Call("ok", {}).ok());
   }
+}
+
+TEST(LuaSandboxTest, SlowCallStopsAtTheTimeLimit) {
+  SandboxOptions options;
+  options.limits.instructions_per_call = int64_t{1} << 40;  // only the clock can stop it
+  options.limits.milliseconds_per_call = 50;
+  auto sandbox = MustLoad(
+      "function spin()\n  while true do pcall(function() end) end\nend\n"
+      "function ok() return 1 end\n",
+      options);
+  ASSERT_NE(sandbox, nullptr);
+  const auto start = std::chrono::steady_clock::now();
+  std::string message = CallError(*sandbox, "spin");
+  EXPECT_NE(message.find("time limit exceeded (50 ms per call)"), std::string::npos) << message;
+  EXPECT_LT(std::chrono::steady_clock::now() - start, std::chrono::seconds(5));
+  Result<LuaValue> result = sandbox->Call("ok", {});
+  ASSERT_TRUE(result.ok()) << result.status().ToString();
 }
 
 TEST(LuaSandboxTest, PcallCannotSwallowTheInstructionLimit) {
