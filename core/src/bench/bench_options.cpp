@@ -187,7 +187,7 @@ Result<BenchOptions> ParseBenchArgs(const std::vector<std::string>& args,
         o.warmup_seconds = *d;
       }
     } else if (flag == "--concurrency" || flag == "--operations" || flag == "--objects" ||
-               flag == "--mix") {
+               flag == "--mix" || flag == "--versions") {
       std::optional<int64_t> n = ParseInt(v);
       if (!n || *n < 0) return bad(flag + ": not a count: '" + v + "'");
       if (flag == "--concurrency") {
@@ -197,6 +197,9 @@ Result<BenchOptions> ParseBenchArgs(const std::vector<std::string>& args,
         o.operations = static_cast<uint64_t>(*n);
       } else if (flag == "--objects") {
         o.objects = static_cast<uint64_t>(*n);
+      } else if (flag == "--versions") {
+        if (*n < 1 || *n > 1000) return bad("--versions must be 1..1000");
+        o.versions = static_cast<uint64_t>(*n);
       } else {
         if (*n > 100) return bad("--mix is the percentage of GETs, 0..100");
         o.mix_get_percent = static_cast<int>(*n);
@@ -220,6 +223,9 @@ Result<BenchOptions> ParseBenchArgs(const std::vector<std::string>& args,
         "CAIRN_ROOT_SECRET_KEY)");
   }
   if (o.bucket.empty()) return bad("--bucket must not be empty");
+  if (o.versions > 1 && (o.workload == Workload::kPut || o.workload == Workload::kDelete)) {
+    return bad("--versions prepares versioned objects for get, mixed and list");
+  }
   if (o.objects == 0) {
     // Enough distinct keys that GETs do not all hit one object, few enough to PUT quickly.
     uint64_t budget = 256ull << 20;  // bytes to prepare at most, by default
@@ -241,6 +247,8 @@ std::string BenchUsage() {
          "  --warmup 2s            load before measuring, not counted\n"
          "  --bucket cairn-bench   created if missing\n"
          "  --objects N            objects PUT first for get/mixed/list/delete\n"
+         "  --versions N           get/mixed/list: a versioned bucket, each object PUT N times\n"
+         "                         first (the bucket and its versions are kept)\n"
          "  --mix 70               mixed: percentage of GETs (the rest are PUTs)\n"
          "  --json FILE            every number, as JSON\n"
          "  --histogram FILE.svg   latency histogram\n"

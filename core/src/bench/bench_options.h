@@ -28,6 +28,7 @@ struct BenchOptions {
   uint64_t operations = 0;       // 0: bounded by the duration alone
   double warmup_seconds = 2;     // not for delete, which would use up its objects
   uint64_t objects = 0;          // objects PUT before get/mixed/list/delete (0: a default)
+  uint64_t versions = 1;         // > 1: a versioned bucket, each prepared object PUT this often
   int mix_get_percent = 70;      // mixed: the share of GETs, the rest PUTs
   std::string json_path;         // "" = no JSON file
   std::string histogram_path;    // "" = no SVG

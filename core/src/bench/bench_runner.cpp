@@ -119,6 +119,13 @@ Result<BenchResult> RunBench(const BenchOptions& o, std::ostream* progress) {
                                bucket.error);
   }
   const bool created_bucket = bucket.http_status == 200;
+  if (o.versions > 1) {
+    OpResult versioning = setup.EnableVersioning(o.bucket);
+    if (!versioning.ok) {
+      return Status::Unavailable("cannot enable versioning on '" + o.bucket + "': " +
+                                 versioning.error);
+    }
+  }
 
   std::vector<std::string> prepared;
   if (o.workload != Workload::kPut) {
@@ -127,14 +134,15 @@ Result<BenchResult> RunBench(const BenchOptions& o, std::ostream* progress) {
       prepared.push_back(result.prefix + "obj-" + std::to_string(i));
     }
     say("preparing " + std::to_string(o.objects) + " objects of " + FormatSize(o.max_size) +
-        " ...");
+        (o.versions > 1 ? " in " + std::to_string(o.versions) + " versions each" : "") + " ...");
     Clock::time_point t0 = Clock::now();
-    ParallelOutcome out =
-        ParallelFor(o.concurrency, prepared.size(), make_client, [&](S3BenchClient& c, uint64_t i) {
-          return c.PutObject(o.bucket, prepared[i], payload.data(), o.max_size);
+    // Versions round by round: every object gets its first version, then its second...
+    ParallelOutcome out = ParallelFor(
+        o.concurrency, prepared.size() * o.versions, make_client, [&](S3BenchClient& c, uint64_t i) {
+          return c.PutObject(o.bucket, prepared[i % prepared.size()], payload.data(), o.max_size);
         });
     result.prepare_seconds = Seconds(Clock::now() - t0);
-    result.prepared_objects = prepared.size() - out.failed;
+    result.prepared_objects = prepared.size() * o.versions - out.failed;
     if (out.failed > 0) {
       return Status::Unavailable("could not prepare the objects: " + std::to_string(out.failed) +
                                  " PUTs failed (first: " + out.first_error + ")");
@@ -220,7 +228,9 @@ Result<BenchResult> RunBench(const BenchOptions& o, std::ostream* progress) {
   // the deadline were counted, so their time is too.
   result.elapsed_seconds = Seconds(last_end - measure_start);
 
-  if (!o.keep) {
+  if (o.versions > 1) {
+    say("kept bucket '" + o.bucket + "': a DELETE would only add delete markers to its versions");
+  } else if (!o.keep) {
     size_t first =
         o.workload == Workload::kDelete ? std::min<size_t>(delete_next.load(), prepared.size()) : 0;
     to_delete.insert(to_delete.end(), prepared.begin() + first, prepared.end());

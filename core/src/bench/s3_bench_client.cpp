@@ -177,6 +177,13 @@ OpResult S3BenchClient::DeleteBucket(const std::string& bucket) {
   return Send({"DELETE", "/" + EncodeKey(bucket), nullptr, 0, false});
 }
 
+OpResult S3BenchClient::EnableVersioning(const std::string& bucket) {
+  static const std::string kBody =
+      "<VersioningConfiguration><Status>Enabled</Status></VersioningConfiguration>";
+  return Send({"PUT", "/" + EncodeKey(bucket) + "?versioning=", kBody.data(), kBody.size(),
+               false});
+}
+
 OpResult S3BenchClient::PutObject(const std::string& bucket, const std::string& key,
                                   const char* data, uint64_t size) {
   return Send({"PUT", "/" + EncodeKey(bucket) + "/" + EncodeKey(key), data, size, false});

@@ -41,6 +41,7 @@ class S3BenchClient {
 
   OpResult CreateBucket(const std::string& bucket);
   OpResult DeleteBucket(const std::string& bucket);
+  OpResult EnableVersioning(const std::string& bucket);
   // REQUIRES: `data` holds at least `size` bytes and outlives the call.
   OpResult PutObject(const std::string& bucket, const std::string& key, const char* data,
                      uint64_t size);

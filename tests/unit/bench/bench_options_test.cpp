@@ -139,6 +139,17 @@ TEST(ParseBenchArgs, DefaultObjectCountFitsTheSize) {
   EXPECT_EQ(big->objects, 8u);
 }
 
+TEST(ParseBenchArgs, VersionsPrepareAVersionedBucketForReads) {
+  Result<BenchOptions> o = Parse({"--workload", "list", "--versions", "10"});
+  ASSERT_TRUE(o.ok());
+  EXPECT_EQ(o->versions, 10u);
+  EXPECT_EQ(Parse({"--workload", "get"})->versions, 1u);
+  EXPECT_FALSE(Parse({"--workload", "put", "--versions", "2"}).ok());
+  EXPECT_FALSE(Parse({"--workload", "delete", "--versions", "2"}).ok());
+  EXPECT_FALSE(Parse({"--workload", "list", "--versions", "0"}).ok());
+  EXPECT_FALSE(Parse({"--workload", "list", "--versions", "1001"}).ok());
+}
+
 TEST(ParseBenchArgs, Errors) {
   EXPECT_FALSE(ParseBenchArgs({"--access-key", "a", "--secret-key", "b"}).ok());  // no endpoint
   EXPECT_FALSE(ParseBenchArgs({"--endpoint", "http://x:1"}).ok());                // no credentials
