@@ -87,6 +87,31 @@ std::string GarbageDataId(std::string_view key) {
   return std::string(key.substr(kIdAt));
 }
 
+std::string LifecycleDue(int64_t due_ms, std::string_view bucket, std::string_view key) {
+  return std::string(kLifecycleDuePrefix) + DueHex(due_ms) + "/" + std::string(bucket) + "/" +
+         std::string(key);
+}
+
+std::string LifecycleDueEnd(int64_t now_ms) {
+  return std::string(kLifecycleDuePrefix) + DueHex(now_ms + 1);
+}
+
+bool ParseLifecycleDue(std::string_view entry, int64_t* due_ms, std::string* bucket,
+                       std::string* key) {
+  constexpr size_t kBucketAt = 2 + 16 + 1;  // "d/" + due + "/"
+  if (entry.substr(0, 2) != kLifecycleDuePrefix || entry.size() <= kBucketAt ||
+      entry[kBucketAt - 1] != '/') {
+    return false;
+  }
+  const size_t slash = entry.find('/', kBucketAt);
+  if (slash == std::string_view::npos || slash == kBucketAt) return false;
+  *due_ms = static_cast<int64_t>(std::strtoull(std::string(entry.substr(2, 16)).c_str(),
+                                               nullptr, 16));
+  *bucket = std::string(entry.substr(kBucketAt, slash - kBucketAt));
+  *key = std::string(entry.substr(slash + 1));
+  return true;
+}
+
 std::string CompletedUpload(std::string_view upload_id) {
   return std::string(kCompletedUploadPrefix) + std::string(upload_id);
 }

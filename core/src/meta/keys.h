@@ -19,6 +19,9 @@
 //                                    is the version's first segment's; GarbageRecord)
 //   r/<data id>/<reader id>          a long GET's read lease on the version whose first
 //                                    segment is <data id> (ReadLeaseRecord)
+//   d/<due ms, 16 hex>/<bucket>/<key> lifecycle: the key's versions and uploads are due for
+//                                    evaluation (lifecycle/lifecycle_worker.h); empty value
+//   l/lifecycle                      the lifecycle worker's lease and progress (JSON)
 // Bucket names never contain '/', so "o/<bucket>/" is exactly the bucket's keyspace, and keys
 // inside it order bytewise, which is S3's listing order (UTF-8 binary).
 #pragma once
@@ -67,6 +70,15 @@ std::string ReadLease(std::string_view data_id, std::string_view reader_id);
 std::string ReadLeasePrefix(std::string_view data_id);
 // The data id of a ReadLease key ("" when it is not one).
 std::string ReadLeaseDataId(std::string_view key);
+
+// The lifecycle due index orders by due time, like the deferred frees.
+inline constexpr std::string_view kLifecycleDuePrefix = "d/";
+inline constexpr std::string_view kLifecycleLease = "l/lifecycle";
+std::string LifecycleDue(int64_t due_ms, std::string_view bucket, std::string_view key);
+std::string LifecycleDueEnd(int64_t now_ms);
+// Splits a LifecycleDue key; false when it is not one.
+bool ParseLifecycleDue(std::string_view entry, int64_t* due_ms, std::string* bucket,
+                       std::string* key);
 
 // The answer of a completed multipart upload, for retried completions (CompletedUploadRecord).
 inline constexpr std::string_view kCompletedUploadPrefix = "c/";

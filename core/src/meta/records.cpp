@@ -11,9 +11,9 @@ constexpr char kBucket = 'B', kObject = 'O', kUpload = 'U', kPart = 'P';
 constexpr char kGarbage = 'G', kReadLease = 'R', kCompletedUpload = 'C';
 // Version 2 appended the additional checksum fields, version 3 the inline data of objects,
 // version 4 the checksum type of uploads and the part checksums of objects, version 5 the
-// versioning state of buckets and the version fields of objects, version 6 object lock; older
-// records still decode.
-constexpr char kVersion = 6;
+// versioning state of buckets and the version fields of objects, version 6 object lock,
+// version 7 the lifecycle rules of buckets; older records still decode.
+constexpr char kVersion = 7;
 
 RecordWriter Begin(char type, char version = kVersion) {
   RecordWriter w;
@@ -26,7 +26,7 @@ RecordWriter Begin(char type, char version = kVersion) {
 Status Open(std::string_view in, char type, RecordReader* r, int* version = nullptr) {
   if (in.size() < 2 || in[0] != type || in[1] < 1 || in[1] > kVersion) {
     return Status::Corruption(std::string("unknown metadata record format (expected type ") +
-                              type + " version 1 to 6)");
+                              type + " version 1 to 7)");
   }
   if (version != nullptr) *version = in[1];
   *r = RecordReader(in.substr(2));
@@ -89,6 +89,78 @@ ObjectLock GetLock(RecordReader& r) {
   return lock;
 }
 
+void PutTransitions(RecordWriter& w, const std::vector<LifecycleTransition>& ts) {
+  w.U64(ts.size());
+  for (const auto& t : ts) {
+    w.I64(t.days);
+    w.I64(t.date_ms);
+    w.I64(t.noncurrent_days);
+    w.I64(t.newer_noncurrent_versions);
+    w.Str(t.storage_class);
+  }
+}
+
+std::vector<LifecycleTransition> GetTransitions(RecordReader& r) {
+  std::vector<LifecycleTransition> ts;
+  uint64_t n = r.U64();
+  for (uint64_t i = 0; r.ok() && i < n; ++i) {
+    LifecycleTransition t;
+    t.days = r.I64();
+    t.date_ms = r.I64();
+    t.noncurrent_days = r.I64();
+    t.newer_noncurrent_versions = r.I64();
+    t.storage_class = r.Str();
+    ts.push_back(std::move(t));
+  }
+  return ts;
+}
+
+void PutRules(RecordWriter& w, const LifecycleRules& rules) {
+  w.U64(rules.size());
+  for (const auto& rule : rules) {
+    w.Str(rule.id);
+    w.U64(rule.enabled ? 1 : 0);
+    w.Str(rule.filter_form);
+    w.Str(rule.prefix);
+    w.Pairs(rule.tags);
+    w.I64(rule.size_greater_than);
+    w.I64(rule.size_less_than);
+    w.I64(rule.expiration_days);
+    w.I64(rule.expiration_date_ms);
+    w.U64(rule.expired_object_delete_marker ? 1 : 0);
+    w.I64(rule.noncurrent_days);
+    w.I64(rule.newer_noncurrent_versions);
+    w.I64(rule.abort_upload_days);
+    PutTransitions(w, rule.transitions);
+    PutTransitions(w, rule.noncurrent_transitions);
+  }
+}
+
+LifecycleRules GetRules(RecordReader& r) {
+  LifecycleRules rules;
+  uint64_t n = r.U64();
+  for (uint64_t i = 0; r.ok() && i < n; ++i) {
+    LifecycleRule rule;
+    rule.id = r.Str();
+    rule.enabled = r.U64() != 0;
+    rule.filter_form = r.Str();
+    rule.prefix = r.Str();
+    rule.tags = r.Pairs();
+    rule.size_greater_than = r.I64();
+    rule.size_less_than = r.I64();
+    rule.expiration_days = r.I64();
+    rule.expiration_date_ms = r.I64();
+    rule.expired_object_delete_marker = r.U64() != 0;
+    rule.noncurrent_days = r.I64();
+    rule.newer_noncurrent_versions = r.I64();
+    rule.abort_upload_days = r.I64();
+    rule.transitions = GetTransitions(r);
+    rule.noncurrent_transitions = GetTransitions(r);
+    rules.push_back(std::move(rule));
+  }
+  return rules;
+}
+
 }  // namespace
 
 std::string Encode(const BucketRecord& r) {
@@ -102,6 +174,8 @@ std::string Encode(const BucketRecord& r) {
   w.Str(r.default_retention_mode);
   w.U64(r.default_retention_days);
   w.U64(r.default_retention_years);
+  PutRules(w, r.lifecycle);
+  w.I64(r.lifecycle_set_ms);
   return std::move(w.out());
 }
 
@@ -120,6 +194,10 @@ Status Decode(std::string_view in, BucketRecord* out) {
     out->default_retention_mode = r.Str();
     out->default_retention_days = static_cast<uint32_t>(r.U64());
     out->default_retention_years = static_cast<uint32_t>(r.U64());
+  }
+  if (version >= 7) {
+    out->lifecycle = GetRules(r);
+    out->lifecycle_set_ms = r.I64();
   }
   return Done(r);
 }

@@ -3,7 +3,7 @@
 // (and truncated or trailing bytes) with Corruption, so a format change is always a new
 // version, never a silent misread. Version 2 added the checksum fields, version 3 inline data
 // for objects, version 4 checksum types and part checksums, version 5 versioning, version 6
-// object lock; older versions still decode.
+// object lock, version 7 lifecycle rules; older versions still decode.
 #pragma once
 
 #include <cstdint>
@@ -12,6 +12,7 @@
 #include <vector>
 
 #include "cairn/status.h"
+#include "meta/lifecycle_rules.h"
 
 namespace cairn {
 
@@ -59,6 +60,11 @@ struct BucketRecord {
   std::string default_retention_mode;
   uint32_t default_retention_days = 0;
   uint32_t default_retention_years = 0;
+  // Lifecycle (record version 7): the rules of PutBucketLifecycleConfiguration (none: no
+  // lifecycle) and when they were last put, so the lifecycle worker knows to look at every
+  // object of the bucket again.
+  LifecycleRules lifecycle;
+  int64_t lifecycle_set_ms = 0;
 };
 
 struct ObjectRecord {

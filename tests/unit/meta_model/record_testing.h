@@ -65,8 +65,27 @@ inline ObjectRecord FullObject() {
 }
 
 inline BucketRecord FullBucket() {
-  return BucketRecord{"owner-\xe6\x97\xa5", std::numeric_limits<int64_t>::min(), "eu-west-3",
-                      {{"team", "storage"}}, "Enabled", true, "COMPLIANCE", 7, 3};
+  BucketRecord b{"owner-\xe6\x97\xa5", std::numeric_limits<int64_t>::min(), "eu-west-3",
+                 {{"team", "storage"}}, "Enabled", true, "COMPLIANCE", 7, 3};
+  LifecycleRule rule;
+  rule.id = "r\xc3\xa9gle 1";
+  rule.enabled = false;
+  rule.filter_form = "and";
+  rule.prefix = "logs/";
+  rule.tags = {{"a", "1"}, {"b", ""}};
+  rule.size_greater_than = 0;
+  rule.size_less_than = std::numeric_limits<int64_t>::max();
+  rule.expiration_days = 30;
+  rule.expiration_date_ms = 1700006400000;
+  rule.expired_object_delete_marker = true;
+  rule.noncurrent_days = 1;
+  rule.newer_noncurrent_versions = 100;
+  rule.abort_upload_days = 7;
+  rule.transitions = {{0, 0, -1, -1, "COLD"}, {-1, 1800000000000, -1, -1, "ARCHIVE"}};
+  rule.noncurrent_transitions = {{-1, 0, 5, 2, "COLD"}};
+  b.lifecycle = {rule, LifecycleRule{}};
+  b.lifecycle_set_ms = 1700000000123;
+  return b;
 }
 
 inline UploadRecord FullUpload() {
@@ -119,6 +138,39 @@ inline void ExpectSame(const BucketRecord& a, const BucketRecord& b) {
   EXPECT_EQ(a.default_retention_mode, b.default_retention_mode);
   EXPECT_EQ(a.default_retention_days, b.default_retention_days);
   EXPECT_EQ(a.default_retention_years, b.default_retention_years);
+  ASSERT_EQ(a.lifecycle.size(), b.lifecycle.size());
+  for (size_t i = 0; i < a.lifecycle.size(); ++i) {
+    const LifecycleRule &x = a.lifecycle[i], &y = b.lifecycle[i];
+    EXPECT_EQ(x.id, y.id);
+    EXPECT_EQ(x.enabled, y.enabled);
+    EXPECT_EQ(x.filter_form, y.filter_form);
+    EXPECT_EQ(x.prefix, y.prefix);
+    EXPECT_EQ(x.tags, y.tags);
+    EXPECT_EQ(x.size_greater_than, y.size_greater_than);
+    EXPECT_EQ(x.size_less_than, y.size_less_than);
+    EXPECT_EQ(x.expiration_days, y.expiration_days);
+    EXPECT_EQ(x.expiration_date_ms, y.expiration_date_ms);
+    EXPECT_EQ(x.expired_object_delete_marker, y.expired_object_delete_marker);
+    EXPECT_EQ(x.noncurrent_days, y.noncurrent_days);
+    EXPECT_EQ(x.newer_noncurrent_versions, y.newer_noncurrent_versions);
+    EXPECT_EQ(x.abort_upload_days, y.abort_upload_days);
+    auto same = [](const std::vector<LifecycleTransition>& p,
+                   const std::vector<LifecycleTransition>& q) {
+      if (p.size() != q.size()) return false;
+      for (size_t j = 0; j < p.size(); ++j) {
+        if (p[j].days != q[j].days || p[j].date_ms != q[j].date_ms ||
+            p[j].noncurrent_days != q[j].noncurrent_days ||
+            p[j].newer_noncurrent_versions != q[j].newer_noncurrent_versions ||
+            p[j].storage_class != q[j].storage_class) {
+          return false;
+        }
+      }
+      return true;
+    };
+    EXPECT_TRUE(same(x.transitions, y.transitions)) << "rule " << i;
+    EXPECT_TRUE(same(x.noncurrent_transitions, y.noncurrent_transitions)) << "rule " << i;
+  }
+  EXPECT_EQ(a.lifecycle_set_ms, b.lifecycle_set_ms);
 }
 
 inline void ExpectSame(const ObjectRecord& a, const ObjectRecord& b) {
