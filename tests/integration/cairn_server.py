@@ -233,14 +233,16 @@ def _merge(base, changes):
 
 def write_config(path, changes):
     """Writes conf/cairn.toml with `changes` merged in (nested dicts are tables; a None value
-    removes a key) to `path`, and returns the path. placement_policy is made absolute because
-    relative paths resolve against the config file's own directory."""
+    removes a key) to `path`, and returns the path. The policy scripts' paths are made absolute
+    because relative paths resolve against the config file's own directory."""
     with open(CONFIG, "rb") as f:
         config = tomllib.load(f)
-    storage = config.setdefault("storage", {})
-    policy = Path(storage.get("placement_policy", "../scripts/lua/placement.lua"))
-    if not policy.is_absolute():
-        storage["placement_policy"] = str((CONFIG.parent / policy).resolve())
+    for table, key, default in (("storage", "placement_policy", "../scripts/lua/placement.lua"),
+                                ("lifecycle", "script", "../scripts/lua/lifecycle.lua")):
+        section = config.setdefault(table, {})
+        policy = Path(section.get(key, default))
+        if not policy.is_absolute():
+            section[key] = str((CONFIG.parent / policy).resolve())
     _merge(config, changes)
     lines = ["# Written by the integration tests from conf/cairn.toml."]
     _toml_tables(config, "", lines)

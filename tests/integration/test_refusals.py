@@ -101,7 +101,8 @@ ROWS = [
      "NotImplemented", 501),
     ("acl subresource", "PUT", "object", "acl=", {"x-amz-acl": "private"},
      "NotImplemented", 501),
-    ("lifecycle subresource", "GET", "bucket", "lifecycle=", {}, "NotImplemented", 501),
+    ("cors subresource", "GET", "bucket", "cors=", {}, "NotImplemented", 501),
+    ("lifecycle of an object", "GET", "object", "lifecycle=", {}, "NotImplemented", 501),
 ]
 
 

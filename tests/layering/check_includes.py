@@ -14,6 +14,7 @@ FORBIDDEN = {
     "durability": {"s3", "admin", "server"},
     "cluster": {"s3", "admin", "server"},
     "admin": {"s3", "server"},
+    "lifecycle": {"s3", "admin", "server"},
     "s3": {"admin", "server"},
     "meta": {"s3", "admin", "server", "objects"},
     "data": {"s3", "admin", "server", "objects"},

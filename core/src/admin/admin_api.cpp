@@ -1,11 +1,16 @@
 #include "admin/admin_api.h"
 
+#include <cerrno>
+#include <cstdlib>
+
 #include <Poco/Net/HTTPResponse.h>
 
 #include "admin/cluster_admin.h"
 #include "durability/repair_queue.h"
+#include "util/clock.h"
 #include "util/json_text.h"
 #include "durability/scrubber.h"
+#include "lifecycle/lifecycle_worker.h"
 #include "objects/buckets.h"
 
 namespace cairn {
@@ -68,6 +73,39 @@ Status HandleAdmin(AdminRequest& req) {
   }
   if (path == "admin/scrub" && m == "GET") {
     SendAdminJson(req, 200, ProgressJson(req.svc.scrubber.Progress()));
+    return Status::Ok();
+  }
+  if (path == "admin/lifecycle" && m == "GET") {
+    auto p = req.svc.lifecycle.Progress();
+    if (!p.ok()) return p.status();
+    auto due = req.svc.lifecycle.DueCount(NowMillis());
+    if (!due.ok()) return due.status();
+    std::string body = ToJson(p.value());
+    body.back() = ',';
+    SendAdminJson(req, 200, body + "\"due_now\":" + std::to_string(due.value()) + "}");
+    return Status::Ok();
+  }
+  if (path == "admin/lifecycle/run" && m == "POST") {
+    // at=<ms since the epoch>: evaluate as if it were then (tests, and "what would happen").
+    int64_t at = NowMillis();
+    if (!req.Query("at").empty()) {
+      char* end = nullptr;
+      const std::string& text = req.Query("at");
+      errno = 0;
+      const long long v = std::strtoll(text.c_str(), &end, 10);
+      if (errno != 0 || end == text.c_str() || *end != '\0' || v < 0) {
+        return Status::S3(CAIRN_INVALID_ARGUMENT, "InvalidArgument",
+                          "at must be a time in milliseconds since the epoch");
+      }
+      at = v;
+    }
+    auto p = req.svc.lifecycle.RunNow(at);
+    if (p.status().IsConflict()) {
+      SendAdminJson(req, 409, "{\"error\":" + JsonString(p.status().message()) + "}");
+      return Status::Ok();
+    }
+    if (!p.ok()) return p.status();
+    SendAdminJson(req, 200, ToJson(p.value()));
     return Status::Ok();
   }
   if (path == "admin/drives" && m == "GET") {

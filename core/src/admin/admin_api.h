@@ -18,6 +18,7 @@ class Scrubber;
 class RepairQueue;
 class ClusterMap;
 class Rebalancer;
+class LifecycleWorker;
 
 inline constexpr const char* kAdminBucket = "_cairn";
 
@@ -28,6 +29,7 @@ struct AdminServices {
   RepairQueue& repair;
   ClusterMap& cluster;
   Rebalancer& rebalancer;
+  LifecycleWorker& lifecycle;
 };
 
 // One authenticated admin request.

@@ -159,6 +159,24 @@ int ClusterStatusCommand(AdminClient& api, Console& c) {
   return kExitOk;
 }
 
+// lifecycle status / run: the pass's counters, one per line, and its last error.
+int Lifecycle(AdminClient& api, const AdminOptions& o, Console& c) {
+  const bool run = o.command == AdminCommand::kLifecycleRun;
+  std::string target = run ? "/_cairn/admin/lifecycle/run" : "/_cairn/admin/lifecycle";
+  if (run && o.at_ms >= 0) target += "?at=" + std::to_string(o.at_ms);
+  auto reply = api.Send(run ? "POST" : "GET", target);
+  if (!reply.ok()) return Fail(c, reply.status());
+  if (run && reply->http_status == 409) {
+    c.out << "a lifecycle pass is running on another gateway; try again when it has finished\n";
+    return kExitError;
+  }
+  if (reply->http_status / 100 != 2) return Fail(c, ReplyError(reply.value()));
+  auto status = ParseLifecycleStatus(reply->body);
+  if (!status.ok()) return Fail(c, status.status());
+  c.out << LifecycleReport(status.value(), run);
+  return status->errors > 0 ? kExitError : kExitOk;
+}
+
 // The cluster changes: one POST, then the cluster as it is now.
 int ClusterChange(AdminClient& api, const AdminOptions& o, Console& c) {
   std::string target = "/_cairn/admin/cluster/";
@@ -219,6 +237,9 @@ int RunAdminCommand(AdminClient& api, const AdminOptions& options, Console& cons
     case AdminCommand::kUndrainNode:
     case AdminCommand::kSetWeight:
       return ClusterChange(api, options, console);
+    case AdminCommand::kLifecycleStatus:
+    case AdminCommand::kLifecycleRun:
+      return Lifecycle(api, options, console);
     case AdminCommand::kHelp:
       break;
   }

@@ -1,5 +1,7 @@
 #include "admin_cli/admin_format.h"
 
+#include "util/clock.h"
+
 #include <algorithm>
 #include <cstdio>
 
@@ -198,6 +200,31 @@ std::string DrivesTable(const std::vector<DriveInfo>& drives) {
   size_t healthy =
       std::count_if(drives.begin(), drives.end(), [](const DriveInfo& d) { return d.healthy; });
   out += std::to_string(drives.size()) + " drives, " + std::to_string(healthy) + " healthy\n";
+  return out;
+}
+
+std::string LifecycleReport(const LifecycleStatus& s, bool just_ran) {
+  if (s.started_ms == 0) {
+    return std::string("no lifecycle pass has run yet") +
+           (s.due_now >= 0 ? "; keys due now: " + std::to_string(s.due_now) : "") + "\n";
+  }
+  std::string out = just_ran ? "lifecycle pass finished" : "lifecycle pass " + s.state;
+  out += " (" + s.gateway + ", evaluated as of " + Iso8601(s.at_ms) + ")\n";
+  auto line = [&out](const char* name, int64_t v) {
+    out += std::string("  ") + name + ": " + std::to_string(v) + "\n";
+  };
+  line("keys evaluated", s.keys_evaluated);
+  line("objects expired", s.objects_expired);
+  line("noncurrent versions deleted", s.versions_deleted);
+  line("delete markers removed", s.delete_markers_removed);
+  out += "  transitions: " + std::to_string(s.transitions) + " (" +
+         HumanBytes(s.bytes_transitioned) + ")\n";
+  line("uploads aborted", s.uploads_aborted);
+  line("kept by object lock", s.locked_skipped);
+  line("buckets walked after a rule change", s.buckets_scanned);
+  line("errors", s.errors);
+  if (!s.last_error.empty()) out += "  last error: " + s.last_error + "\n";
+  if (s.due_now >= 0) line("keys due now", s.due_now);
   return out;
 }
 

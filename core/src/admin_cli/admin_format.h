@@ -33,4 +33,7 @@ std::string DrivesTable(const std::vector<DriveInfo>& drives);
 // totals line, and a line on the rebalancer.
 std::string ClusterTable(const ClusterStatus& status);
 
+// `cairn admin lifecycle status` / `run`: what the pass did, its last error, what is due.
+std::string LifecycleReport(const LifecycleStatus& status, bool just_ran);
+
 }  // namespace cairn::admin_cli

@@ -169,6 +169,32 @@ Result<int64_t> ParseRepairQueued(std::string_view json) {
   });
 }
 
+Result<LifecycleStatus> ParseLifecycleStatus(std::string_view json) {
+  return Guarded([&]() -> Result<LifecycleStatus> {
+    Object::Ptr o = ParseObject(json);
+    if (!o->has("state")) return Malformed("no lifecycle \"state\"");
+    LifecycleStatus s;
+    s.state = Text(*o, "state");
+    s.gateway = Text(*o, "gateway");
+    s.at_ms = Int(*o, "at_ms");
+    s.started_ms = Int(*o, "started_ms");
+    s.finished_ms = Int(*o, "finished_ms");
+    s.keys_evaluated = Int(*o, "keys_evaluated");
+    s.objects_expired = Int(*o, "objects_expired");
+    s.versions_deleted = Int(*o, "versions_deleted");
+    s.delete_markers_removed = Int(*o, "delete_markers_removed");
+    s.transitions = Int(*o, "transitions");
+    s.bytes_transitioned = Int(*o, "bytes_transitioned");
+    s.uploads_aborted = Int(*o, "uploads_aborted");
+    s.locked_skipped = Int(*o, "locked_skipped");
+    s.errors = Int(*o, "errors");
+    s.last_error = Text(*o, "last_error");
+    s.buckets_scanned = Int(*o, "buckets_scanned");
+    s.due_now = o->has("due_now") ? Int(*o, "due_now") : -1;
+    return s;
+  });
+}
+
 std::string ParseErrorMessage(std::string_view json) {
   try {
     return Text(*ParseObject(json), "error");

@@ -66,10 +66,32 @@ struct ClusterStatus {
   RebalanceStatus rebalance;
 };
 
+// GET /_cairn/admin/lifecycle and POST .../lifecycle/run: the last (or this) lifecycle pass.
+struct LifecycleStatus {
+  std::string state;  // "running" or "idle"
+  std::string gateway;
+  int64_t at_ms = 0;  // the time the pass evaluated as
+  int64_t started_ms = 0;
+  int64_t finished_ms = 0;
+  int64_t keys_evaluated = 0;
+  int64_t objects_expired = 0;
+  int64_t versions_deleted = 0;
+  int64_t delete_markers_removed = 0;
+  int64_t transitions = 0;
+  int64_t bytes_transitioned = 0;
+  int64_t uploads_aborted = 0;
+  int64_t locked_skipped = 0;
+  int64_t errors = 0;
+  std::string last_error;
+  int64_t buckets_scanned = 0;
+  int64_t due_now = -1;  // status only
+};
+
 // Corruption("malformed reply from the server: ...") when `json` is not the expected shape.
 Result<ScrubStatus> ParseScrubStatus(std::string_view json);
 Result<std::vector<DriveInfo>> ParseDrives(std::string_view json);
 Result<ClusterStatus> ParseClusterStatus(std::string_view json);
+Result<LifecycleStatus> ParseLifecycleStatus(std::string_view json);
 // GET /_cairn/admin/repair: the number of objects waiting.
 Result<int64_t> ParseRepairQueued(std::string_view json);
 // The "error" member of an error reply, or "" when there is none.

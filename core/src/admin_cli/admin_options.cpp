@@ -1,5 +1,6 @@
 #include "admin_cli/admin_options.h"
 
+#include <cstdio>
 #include <cstdlib>
 #include <utility>
 
@@ -12,7 +13,7 @@ constexpr char kDefaultAccessKey[] = "cairnroot";
 constexpr char kDefaultSecretKey[] = "cairnroot-secret";
 
 struct Flags {
-  std::optional<std::string> endpoint, access_key, secret_key, bucket, weight;
+  std::optional<std::string> endpoint, access_key, secret_key, bucket, weight, at;
   bool now = false;
   bool force = false;
 };
@@ -26,6 +27,29 @@ Result<std::string> FlagValue(const std::vector<std::string>& args, size_t* i,
     return Status::InvalidArgument(name + " needs a value");
   }
   return args[++*i];
+}
+
+// "2027-01-31T00:00:00Z" (seconds and Z optional) or seconds since the epoch, to milliseconds.
+std::optional<int64_t> ParseTime(const std::string& text) {
+  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
+    if (text.size() > 12) return std::nullopt;
+    return std::stoll(text) * 1000;
+  }
+  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
+  char tail[4] = {0};
+  const int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%3s", &y, &mo, &d, &h, &mi, &s, tail);
+  if (n < 5 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || y < 1970) {
+    return std::nullopt;
+  }
+  if (n == 7 && std::string(tail) != "Z") return std::nullopt;
+  // Days from the civil date (Howard Hinnant's algorithm), so no time zone is involved.
+  const int yy = y - (mo <= 2);
+  const int era = yy / 400;
+  const int yoe = yy - era * 400;
+  const int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
+  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
+  const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
+  return ((days * 24 + h) * 60 + mi) * 60000 + s * 1000LL;
 }
 
 std::string WithScheme(const std::string& endpoint) {
@@ -98,6 +122,16 @@ Result<AdminOptions> Interpret(const std::vector<std::string>& words, const Flag
           "undrain-node <name> | set-weight <name> <weight> | remove-node <name> [--force] | "
           "rebalance");
     }
+  } else if (cmd == "lifecycle") {
+    const std::string sub = words.size() < 2 ? "" : words[1];
+    expected = 2;
+    if (sub == "status") {
+      o.command = AdminCommand::kLifecycleStatus;
+    } else if (sub == "run") {
+      o.command = AdminCommand::kLifecycleRun;
+    } else {
+      return Status::InvalidArgument("usage: cairn admin lifecycle status | run --now [--at TIME]");
+    }
   } else {
     return Status::InvalidArgument("unknown admin command '" + cmd + "'");
   }
@@ -107,8 +141,23 @@ Result<AdminOptions> Interpret(const std::vector<std::string>& words, const Flag
   if (flags.bucket && o.command != AdminCommand::kScrub) {
     return Status::InvalidArgument("--bucket applies to scrub only");
   }
-  if (flags.now && o.command != AdminCommand::kScrub && o.command != AdminCommand::kDriveReplace) {
-    return Status::InvalidArgument("--now applies to scrub and drive replace only");
+  if (flags.now && o.command != AdminCommand::kScrub && o.command != AdminCommand::kDriveReplace &&
+      o.command != AdminCommand::kLifecycleRun) {
+    return Status::InvalidArgument("--now applies to scrub, drive replace and lifecycle run only");
+  }
+  if (o.command == AdminCommand::kLifecycleRun && !flags.now) {
+    return Status::InvalidArgument("lifecycle run needs --now (a pass runs at once and is reported)");
+  }
+  if (flags.at) {
+    if (o.command != AdminCommand::kLifecycleRun) {
+      return Status::InvalidArgument("--at applies to lifecycle run only");
+    }
+    auto at = ParseTime(*flags.at);
+    if (!at) {
+      return Status::InvalidArgument("--at takes a UTC time like 2027-01-31T00:00:00Z or "
+                                     "seconds since the epoch");
+    }
+    o.at_ms = *at;
   }
   if (flags.weight && o.command != AdminCommand::kAddNode) {
     return Status::InvalidArgument("--weight applies to cluster add-node only");
@@ -137,7 +186,8 @@ Result<AdminOptions> ParseAdminArgs(const std::vector<std::string>& args, const 
       {"--access-key", &flags.access_key},
       {"--secret-key", &flags.secret_key},
       {"--bucket", &flags.bucket},
-      {"--weight", &flags.weight}};
+      {"--weight", &flags.weight},
+      {"--at", &flags.at}};
   for (size_t i = 0; i < args.size(); ++i) {
     const std::string& a = args[i];
     if (a == "--now") {
@@ -205,6 +255,11 @@ std::string AdminUsage() {
          "                               parity by the scrubber)\n"
          "  cluster rebalance            start a rebalance pass now (passes also follow every\n"
          "                               map change, a healed failure, and the interval)\n"
+         "  lifecycle status             the last lifecycle pass: what it did, its last error,\n"
+         "                               and how many keys are due now\n"
+         "  lifecycle run --now [--at TIME]\n"
+         "                               run a lifecycle pass now and report it; --at evaluates\n"
+         "                               as if it were TIME (2027-01-31T00:00:00Z or epoch seconds)\n"
          "options:\n"
          "  --endpoint URL               the server (default http://$CAIRN_LISTEN, else\n"
          "                               http://127.0.0.1:9000)\n"

@@ -3,6 +3,7 @@
 // script/server configures the server with, else from the server's defaults. Pure functions.
 #pragma once
 
+#include <cstdint>
 #include <functional>
 #include <optional>
 #include <string>
@@ -25,6 +26,8 @@ enum class AdminCommand {
   kRebalance,
   kUndrainNode,
   kSetWeight,
+  kLifecycleStatus,
+  kLifecycleRun,
 };
 
 struct AdminOptions {
@@ -36,6 +39,7 @@ struct AdminOptions {
   std::string node;      // cluster drain-node / remove-node
   bool force = false;    // cluster remove-node --force
   bool now = false;      // follow the pass until it ends, then summarize
+  int64_t at_ms = -1;    // lifecycle run --at: evaluate as if it were then (-1: now)
   std::string endpoint;  // "http://host:port"
   std::string access_key;
   std::string secret_key;

@@ -86,6 +86,20 @@ KeyReader StorageClasses(const Config& c, std::map<std::string, StorageClassConf
   };
 }
 
+// [lifecycle.buckets]: bucket name = script path.
+KeyReader BucketScripts(const Config& c, std::map<std::string, std::string>* out) {
+  return [&c, out](const toml::node& n, const std::string& key) -> Status {
+    const toml::table* t = n.as_table();
+    if (t == nullptr) return Invalid(c, n, key, "expected a [lifecycle.buckets] table");
+    for (const auto& [name, sub] : *t) {
+      std::string path;
+      CAIRN_RETURN_IF_ERROR(String(c, &path)(sub, key + "." + std::string(name.str())));
+      (*out)[std::string(name.str())] = path;
+    }
+    return Status::Ok();
+  };
+}
+
 Status ReadTable(const Config& c, const toml::table& table, const std::string& prefix,
                  const std::map<std::string, KeyReader>& readers) {
   for (const auto& [k, node] : table) {
@@ -190,6 +204,17 @@ Status Validate(Config& c) {
            {"instructions_per_call", Int(c, &l.instructions_per_call, 1000, 1ll << 40)},
            {"allocation_bytes_per_call", Int(c, &l.allocation_bytes_per_call, 1 << 20, 1ll << 40)},
            {"milliseconds_per_call", Int(c, &l.milliseconds_per_call, 1, 3'600'000)}}));
+    } else if (key == "lifecycle") {
+      LifecycleConfig& lc = c.lifecycle;
+      CAIRN_RETURN_IF_ERROR(ReadTable(
+          c, *t, "lifecycle.",
+          {{"script", String(c, &lc.script)},
+           {"buckets", BucketScripts(c, &lc.bucket_scripts)},
+           {"seconds_per_day", Int(c, &lc.seconds_per_day, 1, 86400)},
+           {"interval_seconds", Int(c, &lc.interval_seconds, 0, 1ll << 30)},
+           {"actions_per_second", Int(c, &lc.actions_per_second, 0, 1ll << 30)},
+           {"transition_bytes_per_second",
+            Int(c, &lc.transition_bytes_per_second, 0, 1ll << 40)}}));
     } else if (key == "meta") {
       CAIRN_RETURN_IF_ERROR(ReadEngineTable(c, *t, "meta", &c.meta_engine));
     } else if (key == "transport") {

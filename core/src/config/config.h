@@ -100,11 +100,25 @@ struct LuaConfig {
   int64_t milliseconds_per_call = 1000;             // wall-clock time per call
 };
 
+// [lifecycle]: the lifecycle worker (docs/configuration.md, docs/lua-policy.md "Lifecycle").
+struct LifecycleConfig {
+  std::string script = "../scripts/lua/lifecycle.lua";  // relative to the config file
+  // Per-bucket scripts ([lifecycle.buckets] name = "path"): such a bucket's objects are
+  // evaluated by its own script, rules or not.
+  std::map<std::string, std::string> bucket_scripts;
+  // The length of a lifecycle "day": 86400, or less in tests (as RGW's rgw_lc_debug_interval).
+  int64_t seconds_per_day = 86400;
+  int64_t interval_seconds = 60;       // how often a pass runs; 0: only `cairn admin lifecycle run`
+  int64_t actions_per_second = 200;    // keys evaluated per second by a pass; 0: unlimited
+  int64_t transition_bytes_per_second = 64ll << 20;  // re-encoding rate; 0: unlimited
+};
+
 struct Config {
   std::string path;  // the file it was read from
   ServerConfig server;
   StorageConfig storage;
   LuaConfig lua;
+  LifecycleConfig lifecycle;
   std::string meta_engine = "sqlite";
   std::string transport_engine = "local";
   std::string auth_engine = "sigv4";

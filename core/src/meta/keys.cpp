@@ -96,6 +96,8 @@ std::string LifecycleDueEnd(int64_t now_ms) {
   return std::string(kLifecycleDuePrefix) + DueHex(now_ms + 1);
 }
 
+std::string LifecycleIntake(std::string_view bucket) { return "e/" + std::string(bucket); }
+
 bool ParseLifecycleDue(std::string_view entry, int64_t* due_ms, std::string* bucket,
                        std::string* key) {
   constexpr size_t kBucketAt = 2 + 16 + 1;  // "d/" + due + "/"

@@ -22,6 +22,8 @@
 //   d/<due ms, 16 hex>/<bucket>/<key> lifecycle: the key's versions and uploads are due for
 //                                    evaluation (lifecycle/lifecycle_worker.h); empty value
 //   l/lifecycle                      the lifecycle worker's lease and progress (JSON)
+//   e/<bucket>                       the lifecycle worker's walk of the bucket's keys after
+//                                    its rules changed ("<generation>\n<last key or done>")
 // Bucket names never contain '/', so "o/<bucket>/" is exactly the bucket's keyspace, and keys
 // inside it order bytewise, which is S3's listing order (UTF-8 binary).
 #pragma once
@@ -76,6 +78,7 @@ inline constexpr std::string_view kLifecycleDuePrefix = "d/";
 inline constexpr std::string_view kLifecycleLease = "l/lifecycle";
 std::string LifecycleDue(int64_t due_ms, std::string_view bucket, std::string_view key);
 std::string LifecycleDueEnd(int64_t now_ms);
+std::string LifecycleIntake(std::string_view bucket);
 // Splits a LifecycleDue key; false when it is not one.
 bool ParseLifecycleDue(std::string_view entry, int64_t* due_ms, std::string* bucket,
                        std::string* key);

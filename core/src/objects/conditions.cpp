@@ -1,5 +1,7 @@
 #include "objects/conditions.h"
 
+#include "objects/versions.h"
+
 #include "util/clock.h"
 
 namespace cairn {
@@ -69,6 +71,7 @@ Status CheckDeleteCondition(const DeleteCondition& c, const ObjectRecord& curren
     return PreconditionFailed();
   }
   if (c.size && *c.size != current.size) return PreconditionFailed();
+  if (c.version_seq && *c.version_seq != SeqOf(current)) return PreconditionFailed();
   return Status::Ok();
 }
 

@@ -34,7 +34,10 @@ struct DeleteCondition {
   std::string if_match;
   std::optional<int64_t> last_modified_s;  // Unix seconds
   std::optional<uint64_t> size;
-  bool Any() const { return !if_match.empty() || last_modified_s || size; }
+  // The current version must be this one (its seq, objects/versions.h): how the lifecycle
+  // worker expires exactly the version it evaluated. No S3 header sets it.
+  std::optional<uint64_t> version_seq;
+  bool Any() const { return !if_match.empty() || last_modified_s || size || version_seq; }
 };
 // From the texts of the headers or of a DeleteObjects entry (empty: not given);
 // InvalidArgument when a value does not parse.

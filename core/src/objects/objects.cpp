@@ -6,6 +6,7 @@
 #include "durability/deferred_free.h"
 #include "meta/keys.h"
 #include "objects/buckets.h"
+#include "objects/lifecycle_due.h"
 #include "objects/object_lock.h"
 #include "objects/versions.h"
 #include "util/clock.h"
@@ -97,6 +98,7 @@ Status PublishObject(Services& svc, const std::string& bucket, const std::string
     }
     txn.Put(object_key, Encode(record));
     for (const auto& id : how.repair) txn.Put(keys::Repair(id), object_key);
+    MarkLifecycleDue(svc, txn, bucket, b->record, key);
     st = SupersedeCurrent(svc, bucket, key, versioning, current, old_raw, record, txn);
     if (!st.ok()) return abandon(st);
     st = svc.meta.Commit(txn);
@@ -140,6 +142,9 @@ Status DeleteObject(Services& svc, const std::string& bucket, const std::string&
     if (had_current) CAIRN_RETURN_IF_ERROR(Decode(raw, &current));
     if (condition.Any() && had_current && !current.delete_marker) {
       CAIRN_RETURN_IF_ERROR(CheckDeleteCondition(condition, current));
+    } else if (condition.version_seq) {
+      // The version to expire is no longer current: nothing to do.
+      return Status::S3(CAIRN_CONFLICT, "PreconditionFailed", "");
     }
     Txn txn;
     if (had_current) {
@@ -163,6 +168,7 @@ Status DeleteObject(Services& svc, const std::string& bucket, const std::string&
       CAIRN_RETURN_IF_ERROR(SupersedeCurrent(svc, bucket, key, versioning,
                                              had_current ? &current : nullptr, raw, marker, txn));
     }
+    MarkLifecycleDue(svc, txn, bucket, b->record, key);
     st = svc.meta.Commit(txn);
     if (st.IsConflict()) continue;
     CAIRN_RETURN_IF_ERROR(st);
@@ -187,7 +193,11 @@ Status DeleteObjectVersion(Services& svc, const std::string& bucket, const std::
     }
     if (condition.Any()) CAIRN_RETURN_IF_ERROR(CheckDeleteCondition(condition, v->record));
     CAIRN_RETURN_IF_ERROR(CheckDeletable(v->record, NowMillis(), bypass_governance));
+    auto b = LoadBucket(svc, bucket);
+    if (!b.ok()) return b.status();
     Txn txn;
+    // What is left may now be due: an expired delete marker, a version with fewer newer ones.
+    MarkLifecycleDue(svc, txn, bucket, b->record, key);
     txn.Require(v->meta_key, TxnCondition::kValueEquals, v->raw);
     if (v->current) {
       // The newest noncurrent version, if any, becomes current.

@@ -6,6 +6,7 @@
 
 #include "meta/keys.h"
 #include "objects/buckets.h"
+#include "objects/lifecycle_due.h"
 #include "objects/object_lock.h"
 #include "objects/objects.h"
 #include "util/clock.h"
@@ -150,9 +151,13 @@ Status UpdateVersion(Services& svc, const std::string& bucket, const std::string
     if (!v.ok()) return v.status();
     ObjectRecord updated = v->record;
     CAIRN_RETURN_IF_ERROR(change(updated));
+    auto b = LoadBucket(svc, bucket);
+    if (!b.ok()) return b.status();
     Txn txn;
     txn.Require(v->meta_key, TxnCondition::kValueEquals, v->raw);
     txn.Put(v->meta_key, Encode(updated));
+    // New tags or a lifted lock can make the version due.
+    MarkLifecycleDue(svc, txn, bucket, b->record, key);
     Status st = svc.meta.Commit(txn);
     if (st.IsConflict()) {
       std::this_thread::sleep_for(std::chrono::milliseconds(attempt < 10 ? 1 : 10));

@@ -164,6 +164,7 @@ S3Outcome DeleteBucket(S3Request& req) {
   Txn txn;
   txn.Require(keys::Bucket(req.bucket), TxnCondition::kValueEquals, b->raw);
   txn.Delete(keys::Bucket(req.bucket));
+  txn.Delete(keys::LifecycleIntake(req.bucket));  // a new bucket of that name starts afresh
   st = req.svc.meta.Commit(txn);
   if (st.IsConflict()) return S3Error::Of("BucketNotEmpty", "The bucket changed while deleting it");
   if (!st.ok()) return ToS3(st);

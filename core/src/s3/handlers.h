@@ -15,6 +15,9 @@ S3Outcome GetBucketLocation(S3Request& req);
 S3Outcome PutBucketTagging(S3Request& req);  // bucket_tagging.cpp
 S3Outcome GetBucketTagging(S3Request& req);
 S3Outcome DeleteBucketTagging(S3Request& req);
+S3Outcome PutBucketLifecycleConfiguration(S3Request& req);  // bucket_lifecycle.cpp
+S3Outcome GetBucketLifecycleConfiguration(S3Request& req);
+S3Outcome DeleteBucketLifecycleConfiguration(S3Request& req);
 S3Outcome PutBucketVersioning(S3Request& req);  // bucket_versioning.cpp
 S3Outcome GetBucketVersioning(S3Request& req);
 S3Outcome PutObjectLockConfiguration(S3Request& req);  // object_lock_ops.cpp

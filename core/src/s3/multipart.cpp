@@ -5,6 +5,7 @@
 
 #include "data/object_source.h"
 #include "meta/keys.h"
+#include "objects/lifecycle_due.h"
 #include "s3/handlers.h"
 #include "s3/conditions.h"
 #include "s3/object_checksum.h"
@@ -177,6 +178,7 @@ S3Outcome CreateMultipartUpload(S3Request& req) {
   Txn txn;
   txn.Require(keys::Bucket(req.bucket), TxnCondition::kExists);
   txn.Put(keys::Upload(req.bucket, req.key, id), Encode(u));
+  MarkLifecycleDue(req.svc, txn, req.bucket, bucket->record, req.key);
   Status st = req.svc.meta.Commit(txn);
   if (st.IsConflict()) return S3Error::Of("NoSuchBucket");
   if (!st.ok()) return ToS3(st);
@@ -445,6 +447,9 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
     if (!used) req.svc.data.Delete(p.segment);
   }
   if (!rec.version_id.empty()) req.response.Set("x-amz-version-id", rec.version_id);
+  if (auto bucket = LoadBucket(req.svc, req.bucket); bucket.ok()) {
+    SetExpirationHeader(req, bucket->record, rec);
+  }
   SendCompletion(req, done);
   return std::nullopt;
 }

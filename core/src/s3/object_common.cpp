@@ -6,6 +6,7 @@
 #include <set>
 #include <thread>
 
+#include "objects/lifecycle_expiration.h"
 #include "objects/versions.h"
 #include "objects/write_params.h"
 #include "meta/keys.h"
@@ -227,6 +228,13 @@ Result<ObjectRecord> LoadRequestedObject(S3Request& req) {
   if (!v.ok()) return v.status();
   if (v->record.delete_marker) return DeleteMarkerError(req, v->record, version.has_value());
   return std::move(v->record);
+}
+
+void SetExpirationHeader(S3Request& req, const BucketRecord& bucket, const ObjectRecord& o) {
+  if (bucket.lifecycle.empty() || o.delete_marker) return;
+  std::string value = ExpirationHeader(bucket.lifecycle, req.key, o.size, o.tags, o.modified_ms,
+                                       req.svc.config.lifecycle.seconds_per_day);
+  if (!value.empty()) req.response.Set("x-amz-expiration", value);
 }
 
 void SetVersionIdHeader(S3Request& req, const BucketRecord& bucket, const ObjectRecord& o) {

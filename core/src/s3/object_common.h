@@ -100,6 +100,9 @@ void SetLockHeaders(S3Request& req, const ObjectLock& lock);
 
 // x-amz-version-id for `o` when the bucket has (or had) versioning or the version has an id.
 void SetVersionIdHeader(S3Request& req, const BucketRecord& bucket, const ObjectRecord& o);
+// x-amz-expiration, when the bucket's lifecycle rules expire `o`, the current version of
+// req.key (objects/lifecycle_expiration.h).
+void SetExpirationHeader(S3Request& req, const BucketRecord& bucket, const ObjectRecord& o);
 }  // namespace cairn
 
 namespace cairn {

@@ -85,6 +85,7 @@ S3Outcome GetObject(S3Request& req) {
   if (!obj.ok()) return ToS3(obj.status());
   const ObjectRecord& o = obj.value();
   SetVersionIdHeader(req, bucket->record, o);
+  if (!req.HasQuery("versionId")) SetExpirationHeader(req, bucket->record, o);
   if (auto e = CheckPreconditions(req, o, "")) {
     if (e->http_status == 304) {
       req.response.Set("ETag", Quoted(o.etag));

@@ -82,6 +82,7 @@ S3Outcome PutObject(S3Request& req) {
   if (!published.ok()) return ToS3(published);
   req.response.Set("ETag", Quoted(rec.etag));
   SetVersionIdHeader(req, bucket->record, rec);
+  SetExpirationHeader(req, bucket->record, rec);
   SetChecksumHeaders(req, rec.checksum_algorithm, rec.checksum);  // with x-amz-checksum-type
   req.SendEmpty(200);
   return std::nullopt;
@@ -186,6 +187,7 @@ S3Outcome CopyObject(S3Request& req) {
   Status published = PublishObject(req.svc, req.bucket, req.key, rec, how);
   if (!published.ok()) return ToS3(published);
   SetVersionIdHeader(req, dst->record, rec);
+  SetExpirationHeader(req, dst->record, rec);
   if (src_version || !srcb->record.versioning.empty()) {
     req.response.Set("x-amz-copy-source-version-id", VersionIdText(src.value()));
   }

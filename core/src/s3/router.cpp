@@ -35,6 +35,12 @@ bool HasUnimplemented(const S3Request& req) {
 
 S3Outcome RouteBucket(S3Request& req) {
   const std::string& m = req.method;
+  if (req.HasQuery("lifecycle")) {  // a bucket's; on an object it stays NotImplemented
+    if (m == "PUT") return PutBucketLifecycleConfiguration(req);
+    if (m == "GET") return GetBucketLifecycleConfiguration(req);
+    if (m == "DELETE") return DeleteBucketLifecycleConfiguration(req);
+    return S3Error::Of("MethodNotAllowed");
+  }
   if (HasUnimplemented(req)) return NotImplemented(req);
   if (req.HasQuery("versioning")) {
     if (m == "PUT") return PutBucketVersioning(req);

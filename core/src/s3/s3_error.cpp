@@ -52,6 +52,7 @@ const std::map<std::string, Entry>& Table() {
       {"ObjectLockConfigurationNotFoundError", {404, "Object Lock configuration does not exist for this bucket"}},
       {"NoSuchVersion", {404, "The specified version does not exist."}},
       {"NoSuchTagSet", {404, "The TagSet does not exist"}},
+      {"NoSuchLifecycleConfiguration", {404, "The lifecycle configuration does not exist"}},
       {"NoSuchUpload", {404, "The specified multipart upload does not exist. The upload ID might be invalid, or the multipart upload might have been aborted or completed."}},
       {"NotImplemented", {501, "A header you provided implies functionality that is not implemented."}},
       {"NotModified", {304, "Not Modified"}},

@@ -15,6 +15,7 @@ namespace cairn {
 NodeAssembly::~NodeAssembly() {
   // Stop taking requests first, then the workers, before anything they use goes away.
   if (server_) server_->Stop();
+  if (lifecycle_) lifecycle_.reset();
   if (rebalancer_) rebalancer_.reset();
   if (scrubber_) scrubber_.reset();
   if (repair_) repair_.reset();
@@ -138,8 +139,12 @@ Result<std::unique_ptr<NodeAssembly>> NodeAssembly::Build(Config config, const R
   n->deferred_free_ = std::make_unique<DeferredFree>(*n->meta_, *n->data_);
   n->scrubber_ = std::make_unique<Scrubber>(*n->services_, *n->mapped_);
   n->rebalancer_ = std::make_unique<Rebalancer>(*n->services_, *n->cluster_, *n->placement_);
-  n->admin_ = std::make_unique<AdminServices>(AdminServices{
-      *n->services_, *n->scrubber_, *n->repair_, *n->cluster_, *n->rebalancer_});
+  auto lifecycle = LifecycleWorker::Create(*n->services_, limits);
+  if (!lifecycle.ok()) return lifecycle.status();
+  n->lifecycle_ = std::move(lifecycle.value());
+  n->admin_ = std::make_unique<AdminServices>(AdminServices{*n->services_, *n->scrubber_,
+                                                            *n->repair_, *n->cluster_,
+                                                            *n->rebalancer_, *n->lifecycle_});
 
   std::vector<DriveInfo> drives;
   CAIRN_RETURN_IF_ERROR(n->mapped_->Drives(&drives));
@@ -169,6 +174,7 @@ Status NodeAssembly::Serve() {
   cluster_->OnChange([r = rebalancer_.get()] { r->Wake(Rebalancer::kSettleMs); });
   cluster_->StartRefresh(std::chrono::seconds(2));
   rebalancer_->Start();
+  lifecycle_->Start();
   return Status::Ok();
 }
 

@@ -15,6 +15,7 @@
 #include "cluster/cluster_map.h"
 #include "cluster/mapped_transport.h"
 #include "cluster/rebalancer.h"
+#include "lifecycle/lifecycle_worker.h"
 #include "config/config.h"
 #include "data/data_path.h"
 #include "durability/deferred_free.h"
@@ -70,6 +71,7 @@ class NodeAssembly {
   std::unique_ptr<DeferredFree> deferred_free_;
   std::unique_ptr<Scrubber> scrubber_;
   std::unique_ptr<Rebalancer> rebalancer_;
+  std::unique_ptr<LifecycleWorker> lifecycle_;
   std::unique_ptr<S3Server> server_;
 };
 

@@ -130,6 +130,23 @@ TEST(ConfigValuesTest, LuaLimits) {
   EXPECT_FALSE(ParseConfig("[lua]\ncpu = 1\n", "cairn.toml").ok());
 }
 
+TEST(ConfigValuesTest, Lifecycle) {
+  Config defaults = Parse("");
+  EXPECT_EQ(defaults.lifecycle.seconds_per_day, 86400);
+  EXPECT_EQ(defaults.lifecycle.interval_seconds, 60);
+  EXPECT_TRUE(defaults.lifecycle.bucket_scripts.empty());
+  Config c = Parse("[lifecycle]\nseconds_per_day = 2\ninterval_seconds = 0\n"
+                   "script = \"/etc/cairn/lc.lua\"\n[lifecycle.buckets]\nlogs = \"logs.lua\"\n");
+  EXPECT_EQ(c.lifecycle.seconds_per_day, 2);
+  EXPECT_EQ(c.lifecycle.interval_seconds, 0);
+  EXPECT_EQ(c.lifecycle.script, "/etc/cairn/lc.lua");
+  EXPECT_EQ(c.lifecycle.bucket_scripts.at("logs"), "logs.lua");
+  EXPECT_FALSE(ParseConfig("[lifecycle]\nseconds_per_day = 0\n", "cairn.toml").ok());
+  EXPECT_FALSE(ParseConfig("[lifecycle]\nseconds_per_day = 86401\n", "cairn.toml").ok());
+  EXPECT_FALSE(ParseConfig("[lifecycle.buckets]\nlogs = 3\n", "cairn.toml").ok());
+  EXPECT_FALSE(ParseConfig("[lifecycle]\ndays = 1\n", "cairn.toml").ok());
+}
+
 TEST(ConfigValuesTest, ChunkOfExactlyOneStripeIsAccepted) {
   Config c = Parse("[storage]\ndata_shards = 4\nblock_size = 262144\nchunk_size = 1048576\n");
   EXPECT_EQ(c.storage.chunk_size, c.storage.data_shards * c.storage.block_size);
