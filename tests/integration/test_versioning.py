@@ -179,6 +179,10 @@ def test_multipart_completion_creates_a_version(s3, bucket):
     assert out["VersionId"] not in (None, "null", v1)
     assert body(s3, bucket, "mp") == b"p" * 1000
     assert body(s3, bucket, "mp", v1) == b"small"
+    # A retried completion answers as the first did, version id included.
+    again = s3.complete_multipart_upload(Bucket=bucket, Key="mp", UploadId=up, MultipartUpload={
+        "Parts": [{"PartNumber": 1, "ETag": part["ETag"]}]})
+    assert again["VersionId"] == out["VersionId"] and again["ETag"] == out["ETag"]
 
 
 def test_list_object_versions_pages_and_prefixes(s3, bucket):

@@ -364,7 +364,7 @@ Status Decode(std::string_view in, ReadLeaseRecord* l) {
 }
 
 std::string Encode(const CompletedUploadRecord& c) {
-  RecordWriter w = Begin(kCompletedUpload, 1);
+  RecordWriter w = Begin(kCompletedUpload, 2);
   w.Str(c.bucket);
   w.Str(c.key);
   w.Str(c.parts_digest);
@@ -372,12 +372,17 @@ std::string Encode(const CompletedUploadRecord& c) {
   w.Str(c.checksum_algorithm);
   w.Str(c.checksum);
   w.I64(c.completed_ms);
+  w.Str(c.version_id);
   return std::move(w.out());
 }
 
 Status Decode(std::string_view in, CompletedUploadRecord* c) {
   RecordReader r("");
-  CAIRN_RETURN_IF_ERROR(OpenV1(in, kCompletedUpload, &r));
+  int version = 0;
+  CAIRN_RETURN_IF_ERROR(Open(in, kCompletedUpload, &r, &version));
+  if (version > 2) {
+    return Status::Corruption("unknown metadata record format (expected type C version 1 to 2)");
+  }
   *c = CompletedUploadRecord{};
   c->bucket = r.Str();
   c->key = r.Str();
@@ -386,6 +391,7 @@ Status Decode(std::string_view in, CompletedUploadRecord* c) {
   c->checksum_algorithm = r.Str();
   c->checksum = r.Str();
   c->completed_ms = r.I64();
+  if (version >= 2) c->version_id = r.Str();
   return Done(r);
 }
 

@@ -145,6 +145,9 @@ struct CompletedUploadRecord {
   std::string checksum_algorithm;
   std::string checksum;
   int64_t completed_ms = 0;
+  // The version the completion published ("" in a bucket that never had versioning; record
+  // version 2), so a retried completion answers its x-amz-version-id too.
+  std::string version_id;
 };
 // How long a completed upload's answer is kept; scrub passes remove older ones.
 inline constexpr int64_t kCompletedUploadKeepMs = 24 * 3600 * 1000;

@@ -101,6 +101,7 @@ Status PublishObject(Services& svc, const std::string& bucket, const std::string
     MarkLifecycleDue(svc, txn, bucket, b->record, key);
     st = SupersedeCurrent(svc, bucket, key, versioning, current, old_raw, record, txn);
     if (!st.ok()) return abandon(st);
+    if (how.finish) how.finish(record, txn);
     st = svc.meta.Commit(txn);
     if (st.IsConflict()) {
       if (!StillHolds(svc, how.also)) return abandon(st);

@@ -4,6 +4,7 @@
 // Failures carry their S3 code (NoSuchBucket, NoSuchKey, PreconditionFailed, SlowDown...).
 #pragma once
 
+#include <functional>
 #include <string>
 #include <vector>
 
@@ -32,6 +33,9 @@ struct Publication {
   // The record's segments belong to something that outlives a failure (an upload's parts):
   // never delete them.
   bool keep_data_on_failure = false;
+  // Adds to the transaction what depends on the published record (its version id), after
+  // PublishObject set it; called again on every retry.
+  std::function<void(const ObjectRecord& published, Txn& txn)> finish;
 };
 
 // Publishes `record` as the current version of the key in one metadata transaction that also

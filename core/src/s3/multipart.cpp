@@ -111,6 +111,7 @@ std::string PartListDigest(const std::vector<WantedPart>& wanted) {
 }
 
 void SendCompletion(S3Request& req, const CompletedUploadRecord& done) {
+  if (!done.version_id.empty()) req.response.Set("x-amz-version-id", done.version_id);
   std::string xml = std::string("<CompleteMultipartUploadResult xmlns=\"") + kS3Namespace + "\">";
   XmlTag(xml, "Location", "/" + req.bucket + "/" + UrlEncode(req.key, true));
   XmlTag(xml, "Bucket", req.bucket);
@@ -428,7 +429,10 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
   how.keep_data_on_failure = true;  // the parts are the upload's until it completes
   how.also.Require(keys::Upload(req.bucket, req.key, id), TxnCondition::kValueEquals, upload->raw);
   how.also.Delete(keys::Upload(req.bucket, req.key, id));
-  how.also.Put(keys::CompletedUpload(id), Encode(done));
+  how.finish = [&](const ObjectRecord& published, Txn& txn) {
+    done.version_id = published.version_id;
+    txn.Put(keys::CompletedUpload(id), Encode(done));
+  };
   st = PublishObject(req.svc, req.bucket, req.key, rec, how);
   // The upload changed under us: another completion of it (or an abort) won.
   if (st.IsConflict() && st.s3_code().empty()) return ReplayCompletion(req, id, parts_digest);
@@ -446,7 +450,6 @@ S3Outcome CompleteMultipartUpload(S3Request& req) {
     for (const auto& w : wanted) used |= w.number == n;
     if (!used) req.svc.data.Delete(p.segment);
   }
-  if (!rec.version_id.empty()) req.response.Set("x-amz-version-id", rec.version_id);
   if (auto bucket = LoadBucket(req.svc, req.bucket); bucket.ok()) {
     SetExpirationHeader(req, bucket->record, rec);
   }

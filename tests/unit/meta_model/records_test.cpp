@@ -50,6 +50,27 @@ TEST(RecordsTest, PartRoundTrips) {
   ExpectRoundTrip(PartRecord{});
 }
 
+TEST(RecordsTest, CompletedUploadRoundTripsAndVersion1Decodes) {
+  CompletedUploadRecord c{"b", "k\xc3\xa9", "digest", "etag-2", "crc32", "AAAA==", 1700000000000,
+                          "0005f1e2d3c4b5a6"};
+  CompletedUploadRecord d;
+  ASSERT_TRUE(Decode(Encode(c), &d).ok());
+  EXPECT_EQ(d.version_id, c.version_id);
+  EXPECT_EQ(d.etag, c.etag);
+  EXPECT_EQ(d.completed_ms, c.completed_ms);
+  // Version 1 had no version id: the same bytes without it, behind version byte 1.
+  std::string v1 = Encode(CompletedUploadRecord{"b", "k", "d", "e", "", "", 5, ""});
+  v1.pop_back();  // the empty version id's length byte
+  v1[1] = 1;
+  d.version_id = "stale";
+  ASSERT_TRUE(Decode(v1, &d).ok());
+  EXPECT_EQ(d.version_id, "");
+  EXPECT_EQ(d.completed_ms, 5);
+  std::string v3 = Encode(c);
+  v3[1] = 3;
+  EXPECT_FALSE(Decode(v3, &d).ok());
+}
+
 TEST(RecordsTest, AnObjectOfManyChunksRoundTrips) {
   // A 1 TiB object in 64 MiB chunks over 9 drives: 16384 chunks, still one record.
   ObjectRecord o;
