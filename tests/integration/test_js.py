@@ -1,6 +1,7 @@
-"""The AWS SDK for JavaScript v3 (js/smoke.mjs run by /usr/bin/node): PutObject with the SDK's
-default checksums (aws-chunked with a trailing x-amz-checksum-crc32), lib-storage multipart,
-GetObject, ListObjectsV2 and DeleteObjects, path style. Dependencies come from the committed
+"""The AWS SDK for JavaScript v3 (js/*.mjs run by /usr/bin/node). smoke.mjs: PutObject with
+the SDK's default checksums (aws-chunked with a trailing x-amz-checksum-crc32), lib-storage
+multipart, GetObject, ListObjectsV2 and DeleteObjects, path style; checksums.mjs: every checksum
+algorithm; versioning.mjs: versioned buckets. Dependencies come from the committed
 package-lock.json through `npm ci`, run once when node_modules is missing."""
 
 from pathlib import Path
@@ -44,3 +45,12 @@ def test_js_sdk_every_checksum(server, client_home):
     (COMPOSITE and FULL_OBJECT), BadDigest for a wrong value."""
     out = _run_script(server, client_home, "checksums.mjs", "jsck")
     assert b"checksums: all ok" in out, out.decode()
+
+
+def test_js_sdk_versioning(server, client_home):
+    """js/versioning.mjs: Put/GetBucketVersioning, versions of one key by PutObject and a
+    lib-storage multipart Upload, GetObject/HeadObject by VersionId, delete markers, DeleteObject
+    and DeleteObjects by VersionId, CopyObject from a version, and ListObjectVersions paged by
+    hand with KeyMarker/VersionIdMarker."""
+    out = _run_script(server, client_home, "versioning.mjs", "jsver")
+    assert b"versioning: all ok" in out, out.decode()
