@@ -57,9 +57,13 @@ end
 local function current_version(r, o, now, a)
   if o.kind == "delete_marker" then
     -- A delete marker with no versions behind it is "expired": ExpiredObjectDeleteMarker
-    -- removes it.
-    if o.only_version and r.expiration and r.expiration.expired_object_delete_marker then
-      a:due(now.time, now, "delete", r)
+    -- removes it at once.
+    if o.only_version and r.expiration then
+      if r.expiration.expired_object_delete_marker then a:due(now.time, now, "delete", r) end
+      -- An Expiration in Days also removes such a marker once it is that old, as AWS does.
+      if r.expiration.days then
+        a:due(after(o.created, r.expiration.days, now.day), now, "delete", r)
+      end
     end
     return
   end

@@ -75,10 +75,12 @@ Result<std::optional<LoadedVersion>> FindNoncurrentNull(Services& svc, const std
   }
 }
 
-Result<LoadedVersion> LoadVersion(Services& svc, const std::string& bucket,
-                                  const std::string& key,
-                                  const std::optional<std::string>& version_id) {
-  if (version_id) CAIRN_RETURN_IF_ERROR(ValidateVersionId(*version_id));
+namespace {
+
+// One look: the current version, then (when it is not the one asked for) the noncurrent one.
+Result<LoadedVersion> LoadVersionOnce(Services& svc, const std::string& bucket,
+                                      const std::string& key,
+                                      const std::optional<std::string>& version_id) {
   LoadedVersion v;
   v.meta_key = keys::Object(bucket, key);
   Status st = svc.meta.Get(v.meta_key, &v.raw);
@@ -106,6 +108,29 @@ Result<LoadedVersion> LoadVersion(Services& svc, const std::string& bucket,
   CAIRN_RETURN_IF_ERROR(Decode(old.raw, &old.record));
   if (old.record.version_id != *version_id) return NoSuchVersion();
   return old;
+}
+
+}  // namespace
+
+Result<LoadedVersion> LoadVersion(Services& svc, const std::string& bucket,
+                                  const std::string& key,
+                                  const std::optional<std::string>& version_id) {
+  if (version_id) CAIRN_RETURN_IF_ERROR(ValidateVersionId(*version_id));
+  const std::string current_key = keys::Object(bucket, key);
+  for (int attempt = 0;; ++attempt) {
+    std::string before;
+    Status st = svc.meta.Get(current_key, &before);
+    if (!st.ok() && !st.IsNotFound()) return st;
+    auto v = LoadVersionOnce(svc, bucket, key, version_id);
+    if (v.ok() || v.status().s3_code() != "NoSuchVersion" || attempt == 10) return v;
+    // The two reads are not one snapshot: a concurrent delete of the current version may have
+    // moved the asked-for one from v/ to o/ between them. Only an unchanged current version
+    // makes the miss certain.
+    std::string after;
+    st = svc.meta.Get(current_key, &after);
+    if (!st.ok() && !st.IsNotFound()) return st;
+    if (after == before) return v;
+  }
 }
 
 Status SupersedeCurrent(Services& svc, const std::string& bucket, const std::string& key,

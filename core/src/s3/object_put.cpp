@@ -81,7 +81,8 @@ S3Outcome PutObject(S3Request& req) {
   Status published = PublishObject(req.svc, req.bucket, req.key, rec, how);
   if (!published.ok()) return ToS3(published);
   req.response.Set("ETag", Quoted(rec.etag));
-  SetVersionIdHeader(req, bucket->record, rec);
+  // A Suspended bucket's write makes the null version: S3 answers no version id then.
+  if (!rec.version_id.empty()) req.response.Set("x-amz-version-id", rec.version_id);
   SetExpirationHeader(req, bucket->record, rec);
   SetChecksumHeaders(req, rec.checksum_algorithm, rec.checksum);  // with x-amz-checksum-type
   req.SendEmpty(200);
@@ -186,7 +187,7 @@ S3Outcome CopyObject(S3Request& req) {
   how.condition = condition;
   Status published = PublishObject(req.svc, req.bucket, req.key, rec, how);
   if (!published.ok()) return ToS3(published);
-  SetVersionIdHeader(req, dst->record, rec);
+  if (!rec.version_id.empty()) req.response.Set("x-amz-version-id", rec.version_id);
   SetExpirationHeader(req, dst->record, rec);
   if (src_version || !srcb->record.versioning.empty()) {
     req.response.Set("x-amz-copy-source-version-id", VersionIdText(src.value()));

@@ -139,6 +139,13 @@ TEST_F(LifecycleLuaTest, ExpiredDeleteMarker) {
   EXPECT_EQ(Decide({r}, marker, kEpoch + kDayMs).action, "");
   marker.only_version = true;
   EXPECT_EQ(Decide({r}, marker, kEpoch + kDayMs).action, "delete");
+  // Expiration Days removes an expired marker once it is that old.
+  LifecycleRule days = Rule("days");
+  days.expiration_days = 2;
+  EXPECT_EQ(Decide({days}, marker, kEpoch + kDayMs).next_ms, kEpoch + 2 * kDayMs);
+  EXPECT_EQ(Decide({days}, marker, kEpoch + 2 * kDayMs).action, "delete");
+  marker.only_version = false;
+  EXPECT_EQ(Decide({days}, marker, kEpoch + 3 * kDayMs).action, "");
 }
 
 TEST_F(LifecycleLuaTest, AbortIncompleteUpload) {
