@@ -103,6 +103,9 @@ ROWS = [
      "NotImplemented", 501),
     ("cors subresource", "GET", "bucket", "cors=", {}, "NotImplemented", 501),
     ("lifecycle of an object", "GET", "object", "lifecycle=", {}, "NotImplemented", 501),
+    ("transition minimum size", "PUT", "bucket", "lifecycle=",
+     {"x-amz-transition-default-minimum-object-size": "all_storage_classes_128K"},
+     "NotImplemented", 501),
 ]
 
 

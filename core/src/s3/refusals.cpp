@@ -51,6 +51,12 @@ const std::vector<Refusal>& RefusalMatrix() {
       {"x-amz-mfa", {}, "NotImplemented", "MFA delete (x-amz-mfa) is not implemented by Cairn."},
       {"x-amz-write-offset-bytes", {}, "NotImplemented",
        "Appending to objects (x-amz-write-offset-bytes) is not implemented by Cairn."},
+      // A default minimum size for transitions would change which objects move; Cairn's rules
+      // move objects of any size unless a rule's ObjectSizeGreaterThan says otherwise.
+      {"x-amz-transition-default-minimum-object-size", {}, "NotImplemented",
+       "A default minimum object size for transitions "
+       "(x-amz-transition-default-minimum-object-size) is not implemented by Cairn: use "
+       "ObjectSizeGreaterThan in the rule's Filter."},
   };
   return kRows;
 }
