@@ -78,12 +78,15 @@ Result<std::optional<LoadedVersion>> FindNoncurrentNull(Services& svc, const std
 namespace {
 
 // One look: the current version, then (when it is not the one asked for) the noncurrent one.
+// *current_raw is what the current version's key held ("" when absent).
 Result<LoadedVersion> LoadVersionOnce(Services& svc, const std::string& bucket,
                                       const std::string& key,
-                                      const std::optional<std::string>& version_id) {
+                                      const std::optional<std::string>& version_id,
+                                      std::string* current_raw) {
   LoadedVersion v;
   v.meta_key = keys::Object(bucket, key);
   Status st = svc.meta.Get(v.meta_key, &v.raw);
+  *current_raw = st.ok() ? v.raw : "";
   if (st.IsNotFound()) {
     auto b = LoadBucket(svc, bucket);
     if (!b.ok()) return b.status();
@@ -116,18 +119,15 @@ Result<LoadedVersion> LoadVersion(Services& svc, const std::string& bucket,
                                   const std::string& key,
                                   const std::optional<std::string>& version_id) {
   if (version_id) CAIRN_RETURN_IF_ERROR(ValidateVersionId(*version_id));
-  const std::string current_key = keys::Object(bucket, key);
   for (int attempt = 0;; ++attempt) {
     std::string before;
-    Status st = svc.meta.Get(current_key, &before);
-    if (!st.ok() && !st.IsNotFound()) return st;
-    auto v = LoadVersionOnce(svc, bucket, key, version_id);
+    auto v = LoadVersionOnce(svc, bucket, key, version_id, &before);
     if (v.ok() || v.status().s3_code() != "NoSuchVersion" || attempt == 10) return v;
     // The two reads are not one snapshot: a concurrent delete of the current version may have
     // moved the asked-for one from v/ to o/ between them. Only an unchanged current version
     // makes the miss certain.
     std::string after;
-    st = svc.meta.Get(current_key, &after);
+    Status st = svc.meta.Get(keys::Object(bucket, key), &after);
     if (!st.ok() && !st.IsNotFound()) return st;
     if (after == before) return v;
   }
