@@ -1,8 +1,9 @@
 #include "admin_cli/admin_options.h"
 
-#include <cstdio>
 #include <cstdlib>
 #include <utility>
+
+#include "util/clock.h"
 
 namespace cairn::admin_cli {
 
@@ -29,27 +30,12 @@ Result<std::string> FlagValue(const std::vector<std::string>& args, size_t* i,
   return args[++*i];
 }
 
-// "2027-01-31T00:00:00Z" (seconds and Z optional) or seconds since the epoch, to milliseconds.
+// ISO 8601 ("2027-01-31T00:00:00Z", "2027-01-31") or seconds since the epoch, to milliseconds.
 std::optional<int64_t> ParseTime(const std::string& text) {
-  if (!text.empty() && text.find_first_not_of("0123456789") == std::string::npos) {
-    if (text.size() > 12) return std::nullopt;
+  if (!text.empty() && text.size() <= 12 && text.find_first_not_of("0123456789") == std::string::npos) {
     return std::stoll(text) * 1000;
   }
-  int y = 0, mo = 0, d = 0, h = 0, mi = 0, s = 0;
-  char tail[4] = {0};
-  const int n = std::sscanf(text.c_str(), "%4d-%2d-%2dT%2d:%2d:%2d%3s", &y, &mo, &d, &h, &mi, &s, tail);
-  if (n < 5 || mo < 1 || mo > 12 || d < 1 || d > 31 || h > 23 || mi > 59 || s > 60 || y < 1970) {
-    return std::nullopt;
-  }
-  if (n == 7 && std::string(tail) != "Z") return std::nullopt;
-  // Days from the civil date (Howard Hinnant's algorithm), so no time zone is involved.
-  const int yy = y - (mo <= 2);
-  const int era = yy / 400;
-  const int yoe = yy - era * 400;
-  const int doy = (153 * (mo + (mo > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  const int64_t days = static_cast<int64_t>(era) * 146097 + doe - 719468;
-  return ((days * 24 + h) * 60 + mi) * 60000 + s * 1000LL;
+  return ParseIso8601(text);
 }
 
 std::string WithScheme(const std::string& endpoint) {

@@ -103,93 +103,12 @@ Status ParseDays(const XmlElement* e, int64_t* out) {
   return Status::Ok();
 }
 
-int64_t DaysFromCivil(int64_t y, int64_t m, int64_t d) {  // days since 1970-01-01
-  y -= m <= 2;
-  const int64_t era = y / 400;
-  const int64_t yoe = y - era * 400;
-  const int64_t doy = (153 * (m + (m > 2 ? -3 : 9)) + 2) / 5 + d - 1;
-  const int64_t doe = yoe * 365 + yoe / 4 - yoe / 100 + doy;
-  return era * 146097 + doe - 719468;
-}
-
-bool ReadNumber(const std::string& s, size_t* pos, size_t digits, int64_t* out) {
-  if (*pos + digits > s.size()) return false;
-  int64_t v = 0;
-  for (size_t i = 0; i < digits; ++i) {
-    char c = s[*pos + i];
-    if (c < '0' || c > '9') return false;
-    v = v * 10 + (c - '0');
-  }
-  *pos += digits;
-  *out = v;
-  return true;
-}
-
-// ISO 8601 as SDKs send it: "2026-12-01", "2026-12-01T00:00:00Z", "...T00:00:00.000Z",
-// "...T00:00:00+00:00". Milliseconds since the epoch; nullopt when it is no such date.
-std::optional<int64_t> ParseIsoDate(const std::string& text) {
-  const std::string s = Trim(text);
-  size_t p = 0;
-  int64_t year, month, day, hour = 0, minute = 0, second = 0, millis = 0, offset_min = 0;
-  if (!ReadNumber(s, &p, 4, &year) || p >= s.size() || s[p++] != '-' ||
-      !ReadNumber(s, &p, 2, &month) || p >= s.size() || s[p++] != '-' ||
-      !ReadNumber(s, &p, 2, &day)) {
-    return std::nullopt;
-  }
-  static const int kDaysIn[] = {31, 29, 31, 30, 31, 30, 31, 31, 30, 31, 30, 31};
-  if (year < 1970 || month < 1 || month > 12 || day < 1 || day > kDaysIn[month - 1]) {
-    return std::nullopt;
-  }
-  bool leap = (year % 4 == 0 && year % 100 != 0) || year % 400 == 0;
-  if (month == 2 && day == 29 && !leap) return std::nullopt;
-  if (p < s.size()) {
-    if (s[p++] != 'T' || !ReadNumber(s, &p, 2, &hour) || p >= s.size() || s[p++] != ':' ||
-        !ReadNumber(s, &p, 2, &minute)) {
-      return std::nullopt;
-    }
-    if (p < s.size() && s[p] == ':') {
-      ++p;
-      if (!ReadNumber(s, &p, 2, &second)) return std::nullopt;
-      if (p < s.size() && s[p] == '.') {
-        ++p;
-        size_t start = p;
-        int64_t scale = 100;
-        while (p < s.size() && s[p] >= '0' && s[p] <= '9') {
-          millis += (s[p] - '0') * scale;
-          scale /= 10;
-          ++p;
-        }
-        if (p == start || p - start > 9) return std::nullopt;
-      }
-    }
-    if (hour > 23 || minute > 59 || second > 59) return std::nullopt;
-    if (p < s.size()) {
-      if (s[p] == 'Z') {
-        ++p;
-      } else if (s[p] == '+' || s[p] == '-') {
-        int sign = s[p++] == '-' ? -1 : 1;
-        int64_t oh, om;
-        if (!ReadNumber(s, &p, 2, &oh)) return std::nullopt;
-        if (p < s.size() && s[p] == ':') ++p;
-        if (!ReadNumber(s, &p, 2, &om) || oh > 23 || om > 59) return std::nullopt;
-        offset_min = sign * (oh * 60 + om);
-      } else {
-        return std::nullopt;
-      }
-    }
-    if (p != s.size()) return std::nullopt;
-  }
-  int64_t seconds = DaysFromCivil(year, month, day) * 86400 + hour * 3600 + minute * 60 +
-                    second - offset_min * 60;
-  return seconds * 1000 + millis;
-}
-
 // A Date element: well-formed ISO 8601 (else MalformedXML, as S3), at midnight UTC (else S3's
 // InvalidArgument). 1970-01-01 itself is refused: 0 means "no date" in the model.
 Status ParseDate(const XmlElement* e, int64_t* out) {
   auto text = Leaf(e);
   if (!text) return Malformed();
-  auto ms = ParseIsoDate(*text);
+  auto ms = ParseIso8601(Trim(*text));
   if (!ms || *ms <= 0) return Malformed();
   if (*ms % kMillisPerDay != 0) return InvalidArgument("'Date' must be at midnight GMT");
   *out = *ms;

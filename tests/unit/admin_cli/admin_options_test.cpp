@@ -188,3 +188,26 @@ TEST(AdminOptions, MoreClusterMistakes) {
 
 }  // namespace
 }  // namespace cairn::admin_cli
+
+namespace cairn::admin_cli {
+namespace {
+
+TEST(AdminOptions, Lifecycle) {
+  auto status = Parse({"lifecycle", "status"});
+  ASSERT_TRUE(status.ok()) << status.status().ToString();
+  EXPECT_EQ(status->command, AdminCommand::kLifecycleStatus);
+  EXPECT_EQ(status->at_ms, -1);
+  auto run = Parse({"lifecycle", "run", "--now", "--at", "2027-01-31T00:00:00Z"});
+  ASSERT_TRUE(run.ok()) << run.status().ToString();
+  EXPECT_EQ(run->command, AdminCommand::kLifecycleRun);
+  EXPECT_EQ(run->at_ms, 1801353600000);
+  EXPECT_EQ(Parse({"lifecycle", "run", "--now", "--at=1801353600"})->at_ms, 1801353600000);
+  EXPECT_FALSE(Parse({"lifecycle", "run"}).ok());  // --now is required
+  EXPECT_FALSE(Parse({"lifecycle", "run", "--now", "--at", "tomorrow"}).ok());
+  EXPECT_FALSE(Parse({"lifecycle", "status", "--at", "1"}).ok());
+  EXPECT_FALSE(Parse({"scrub", "--at", "1"}).ok());
+  EXPECT_FALSE(Parse({"lifecycle", "expire"}).ok());
+}
+
+}  // namespace
+}  // namespace cairn::admin_cli
