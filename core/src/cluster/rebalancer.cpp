@@ -11,6 +11,7 @@
 #include "durability/stored_segments.h"
 #include "meta/count_keys.h"
 #include "meta/keys.h"
+#include "meta/lease.h"
 #include "meta/records.h"
 #include "util/clock.h"
 #include "util/json_text.h"
@@ -180,26 +181,11 @@ void Rebalancer::Run() {
 
 bool Rebalancer::Publish(bool release) {
   const int64_t now = NowMillis();
-  const bool ours = !lease_value_.empty();
-  if (!release && ours && now - published_ms_ < kPublishEveryMs) return true;
-  std::string current;
-  Status st = svc_.meta.Get(keys::kRebalancerLease, &current);
-  if (!st.ok() && !st.IsNotFound()) return false;
-  Txn txn;
-  if (st.IsNotFound()) {
-    txn.Require(std::string(keys::kRebalancerLease), TxnCondition::kNotExists);
-  } else {
-    RebalanceProgress holder;
-    const bool held = current != lease_value_ && FromJson(current, &holder).ok() &&
-                      holder.expires_ms >= now;
-    if (held) return false;
-    txn.Require(std::string(keys::kRebalancerLease), TxnCondition::kValueEquals, current);
-  }
+  if (!release && !lease_value_.empty() && now - published_ms_ < kPublishEveryMs) return true;
   progress_.gateway = gateway_;
   progress_.expires_ms = release ? 0 : now + kLeaseMs;
   std::string value = ToJson(progress_);
-  txn.Put(std::string(keys::kRebalancerLease), value);
-  if (!svc_.meta.Commit(txn).ok()) {
+  if (!TakeOrRenewLease<RebalanceProgress>(svc_.meta, std::string(keys::kRebalancerLease), lease_value_, now, value)) {
     lease_value_.clear();
     return false;
   }

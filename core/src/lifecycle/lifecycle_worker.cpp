@@ -10,6 +10,7 @@
 
 #include "lifecycle/transition.h"
 #include "meta/keys.h"
+#include "meta/lease.h"
 #include "objects/buckets.h"
 #include "objects/lifecycle_due.h"
 #include "objects/object_lock.h"
@@ -190,24 +191,10 @@ Result<LifecycleProgress> LifecycleWorker::RunNow(int64_t at_ms) {
 bool LifecycleWorker::Publish(bool release) {
   const int64_t now = NowMillis();
   if (!release && !lease_value_.empty() && now - published_ms_ < kPublishEveryMs) return true;
-  std::string current;
-  Status st = svc_.meta.Get(keys::kLifecycleLease, &current);
-  if (!st.ok() && !st.IsNotFound()) return false;
-  Txn txn;
-  if (st.IsNotFound()) {
-    txn.Require(std::string(keys::kLifecycleLease), TxnCondition::kNotExists);
-  } else {
-    LifecycleProgress holder;
-    const bool held = current != lease_value_ && FromJson(current, &holder).ok() &&
-                      holder.expires_ms >= now;
-    if (held) return false;
-    txn.Require(std::string(keys::kLifecycleLease), TxnCondition::kValueEquals, current);
-  }
   progress_.gateway = gateway_;
   progress_.expires_ms = release ? 0 : now + kLeaseMs;
   std::string value = ToJson(progress_);
-  txn.Put(std::string(keys::kLifecycleLease), value);
-  if (!svc_.meta.Commit(txn).ok()) {
+  if (!TakeOrRenewLease<LifecycleProgress>(svc_.meta, std::string(keys::kLifecycleLease), lease_value_, now, value)) {
     lease_value_.clear();
     return false;
   }
