@@ -30,8 +30,8 @@ namespace {
 constexpr int64_t kLeaseMs = 10'000;
 constexpr int64_t kPublishEveryMs = 2'000;
 constexpr size_t kPage = 100;
-// The most versions of one key evaluated in one go; a key with more is looked at again at once.
-constexpr size_t kMaxVersionsPerKey = 10'000;
+// Uploads of one key evaluated in one go (the oldest first); more wait for the next pass.
+constexpr size_t kMaxUploadsPerKey = 1000;
 // An evaluation that failed (a script error, an action that failed) is retried this long later.
 constexpr int64_t kRetryMs = 60'000;
 
@@ -330,37 +330,105 @@ bool LifecycleWorker::DueKeys(int64_t at_ms) {
   }
 }
 
+int64_t LifecycleWorker::EvaluateVersion(const BucketRecord& bucket_record,
+                                         const std::string& bucket, const std::string& key,
+                                         const LoadedVersion& v, int64_t noncurrent_since_ms,
+                                         int64_t newer_noncurrent, bool only_version,
+                                         int64_t at_ms) {
+  const ObjectRecord& r = v.record;
+  policy::LifecycleFacts f;
+  f.bucket = bucket;
+  f.key = key;
+  f.kind = r.delete_marker ? "delete_marker" : "version";
+  f.version_id = VersionIdText(r);
+  f.current = v.current;
+  f.size = r.size;
+  f.tags = r.tags;
+  f.storage_class = r.storage_class;
+  f.created_ms = r.modified_ms;
+  f.noncurrent_since_ms = v.current ? 0 : noncurrent_since_ms;
+  f.newer_noncurrent = newer_noncurrent;
+  f.only_version = only_version;
+  f.locked = !CheckDeletable(r, NowMillis(), false).ok();
+  auto d = PolicyFor(bucket)->Evaluate(bucket_record.lifecycle, f, at_ms,
+                                       svc_.config.lifecycle.seconds_per_day, storage_classes_);
+  if (!d.ok()) {
+    Fail(d.status().message());
+    return at_ms + kRetryMs;
+  }
+  const std::string& action = d->action;
+  if (action.empty()) return d->next_ms;
+  // The earlier of the policy's `next` and `t` (-1: none).
+  auto or_earlier = [&d](int64_t t) {
+    return d->next_ms < 0 || (t >= 0 && t < d->next_ms) ? t : d->next_ms;
+  };
+  const std::string what = bucket + "/" + key + "?versionId=" + f.version_id;
+  DeleteOutcome outcome;
+  Status st;
+  if (action == "expire") {
+    DeleteCondition exactly;
+    exactly.version_seq = SeqOf(r);
+    st = DeleteObject(svc_, bucket, key, exactly, &outcome);
+    if (st.ok()) ++progress_.objects_expired;
+  } else if (action == "delete") {
+    st = DeleteObjectVersion(svc_, bucket, key, f.version_id, {}, false, &outcome);
+    if (st.ok()) ++(r.delete_marker ? progress_.delete_markers_removed : progress_.versions_deleted);
+  } else if (action == "transition") {
+    uint64_t bytes = 0;
+    st = TransitionVersion(svc_, bucket, key, v, d->storage_class,
+                           svc_.config.lifecycle.transition_bytes_per_second, &bytes);
+    if (st.ok()) {
+      ++progress_.transitions;
+      progress_.bytes_transitioned += bytes;
+    }
+  }
+  if (st.ok()) {
+    LogInfo("lifecycle", action + " " + what + (d->rule.empty() ? "" : " (rule " + d->rule + ")"));
+    // A transitioned version may be due for more in its new class; the others changed the key,
+    // which marked it due.
+    return action == "transition" ? at_ms : d->next_ms;
+  }
+  if (st.s3_code() == "PreconditionFailed" || st.IsConflict()) {
+    return at_ms;  // it changed meanwhile: its change marked it due, look again anyway
+  }
+  if (st.s3_code() == "AccessDenied") {
+    // Object lock keeps it: look again when the retention ends (a lifted legal hold marks the
+    // key due by itself). Counted once per version and pass, however many marks fell due.
+    if (locked_seen_.insert(v.meta_key).second) ++progress_.locked_skipped;
+    return or_earlier(r.lock.retain_until_ms > at_ms ? r.lock.retain_until_ms : -1);
+  }
+  Fail(action + " " + what + ": " + st.ToString());
+  return or_earlier(at_ms + kRetryMs);
+}
+
 int64_t LifecycleWorker::EvaluateKey(const std::string& bucket, const std::string& key,
                                      int64_t at_ms) {
   auto b = LoadBucket(svc_, bucket);
   if (!b.ok()) return -1;  // the bucket is gone, and its keys with it
   if (!LifecycleApplies(svc_, bucket, b->record)) return -1;
   policy::LifecyclePolicy* policy = PolicyFor(bucket);
-  const int64_t day = svc_.config.lifecycle.seconds_per_day;
   const std::string what = bucket + "/" + key;
   int64_t next = -1;
   auto later = [&next](int64_t t) {
     if (t >= 0 && (next < 0 || t < next)) next = t;
   };
 
-  // The key's versions, newest first: the current one, then the noncurrent ones.
-  std::vector<LoadedVersion> versions;
-  {
-    LoadedVersion current;
-    current.meta_key = keys::Object(bucket, key);
-    current.current = true;
-    Status st = svc_.meta.Get(current.meta_key, &current.raw);
-    if (st.ok() && Decode(current.raw, &current.record).ok()) {
-      versions.push_back(std::move(current));
-    } else if (!st.ok() && !st.IsNotFound()) {
-      Fail("loading " + what + ": " + st.ToString());
-      return at_ms + kRetryMs;
-    }
+  // The key's versions, newest first: the current one, then the noncurrent ones a page at a
+  // time (a key may have any number; only a page is held).
+  LoadedVersion current;
+  current.meta_key = keys::Object(bucket, key);
+  current.current = true;
+  Status got = svc_.meta.Get(current.meta_key, &current.raw);
+  if (!got.ok() && !got.IsNotFound()) {
+    Fail("loading " + what + ": " + got.ToString());
+    return at_ms + kRetryMs;
   }
-  bool more = false;
-  if (!versions.empty()) {
+  if (got.ok() && Decode(current.raw, &current.record).ok()) {
     const std::string prefix = keys::VersionsOfKey(bucket, key);
     const std::string end = keys::PrefixEnd(prefix);
+    int64_t superseded_ms = current.record.modified_ms;  // when the next one became noncurrent
+    int64_t newer_noncurrent = 0;
+    bool current_done = false;
     for (std::string start = prefix;;) {
       std::vector<KeyValue> rows;
       Status st = svc_.meta.Scan(start, end, kPage, &rows);
@@ -368,96 +436,34 @@ int64_t LifecycleWorker::EvaluateKey(const std::string& bucket, const std::strin
         Fail("loading the versions of " + what + ": " + st.ToString());
         return at_ms + kRetryMs;
       }
+      if (!current_done) {
+        later(EvaluateVersion(b->record, bucket, key, current, 0, 0, rows.empty(), at_ms));
+        current_done = true;
+      }
       for (auto& kv : rows) {
         LoadedVersion v;
         v.meta_key = kv.key;
-        v.raw = kv.value;
-        if (Decode(v.raw, &v.record).ok()) versions.push_back(std::move(v));
+        v.raw = std::move(kv.value);
+        if (!Decode(v.raw, &v.record).ok()) continue;
+        later(EvaluateVersion(b->record, bucket, key, v, superseded_ms, newer_noncurrent++,
+                              false, at_ms));
+        superseded_ms = v.record.modified_ms;
       }
       if (rows.size() < kPage) break;
-      if (versions.size() >= kMaxVersionsPerKey) {
-        more = true;
-        break;
-      }
       start = rows.back().key + std::string(1, '\0');
     }
   }
 
-  int64_t noncurrent_seen = 0;
-  for (size_t i = 0; i < versions.size(); ++i) {
-    const LoadedVersion& v = versions[i];
-    const ObjectRecord& r = v.record;
-    policy::LifecycleFacts f;
-    f.bucket = bucket;
-    f.key = key;
-    f.kind = r.delete_marker ? "delete_marker" : "version";
-    f.version_id = VersionIdText(r);
-    f.current = v.current;
-    f.size = r.size;
-    f.tags = r.tags;
-    f.storage_class = r.storage_class;
-    f.created_ms = r.modified_ms;
-    if (!v.current) {
-      f.noncurrent_since_ms = versions[i - 1].record.modified_ms;
-      f.newer_noncurrent = noncurrent_seen++;
-    }
-    f.only_version = versions.size() == 1 && !more;
-    f.locked = !CheckDeletable(r, NowMillis(), false).ok();
-    auto d = policy->Evaluate(b->record.lifecycle, f, at_ms, day, storage_classes_);
-    if (!d.ok()) {
-      Fail(d.status().message());
-      later(at_ms + kRetryMs);
-      continue;
-    }
-    later(d->next_ms);
-    const std::string& action = d->action;
-    if (action.empty()) continue;
-    DeleteOutcome outcome;
-    Status st;
-    if (action == "expire") {
-      DeleteCondition exactly;
-      exactly.version_seq = SeqOf(r);
-      st = DeleteObject(svc_, bucket, key, exactly, &outcome);
-      if (st.ok()) ++progress_.objects_expired;
-    } else if (action == "delete") {
-      st = DeleteObjectVersion(svc_, bucket, key, f.version_id, {}, false, &outcome);
-      if (st.ok()) ++(r.delete_marker ? progress_.delete_markers_removed : progress_.versions_deleted);
-    } else if (action == "transition") {
-      uint64_t bytes = 0;
-      st = TransitionVersion(svc_, bucket, key, v, d->storage_class,
-                             svc_.config.lifecycle.transition_bytes_per_second, &bytes);
-      if (st.ok()) {
-        ++progress_.transitions;
-        progress_.bytes_transitioned += bytes;
-        later(at_ms);  // the version may be due for more in its new class
-      }
-    }
-    if (st.ok()) {
-      LogInfo("lifecycle", action + " " + what + "?versionId=" + f.version_id +
-                               (d->rule.empty() ? "" : " (rule " + d->rule + ")"));
-    } else if (st.s3_code() == "PreconditionFailed" || st.IsConflict()) {
-      later(at_ms);  // it changed meanwhile: its change marked it due, look again anyway
-    } else if (st.s3_code() == "AccessDenied") {
-      // Object lock keeps it: look again when the retention ends (a lifted legal hold marks
-      // the key due by itself).
-      // Counted once per version and pass, however many marks of the key fell due.
-      if (locked_seen_.insert(v.meta_key).second) ++progress_.locked_skipped;
-      if (r.lock.retain_until_ms > at_ms) later(r.lock.retain_until_ms);
-    } else {
-      Fail(action + " " + what + "?versionId=" + f.version_id + ": " + st.ToString());
-      later(at_ms + kRetryMs);
-    }
-  }
-  if (more) later(at_ms);
-
   // Uploads in progress of this key.
   const std::string upload_prefix = keys::Upload(bucket, key, "");
   std::vector<KeyValue> uploads;
-  Status st = svc_.meta.Scan(upload_prefix, keys::PrefixEnd(upload_prefix), 1000, &uploads);
+  Status st = svc_.meta.Scan(upload_prefix, keys::PrefixEnd(upload_prefix), kMaxUploadsPerKey,
+                             &uploads);
   if (!st.ok()) {
     Fail("loading the uploads of " + what + ": " + st.ToString());
     return at_ms + kRetryMs;
   }
+  if (uploads.size() == kMaxUploadsPerKey) later(at_ms);  // the rest, in the next pass
   for (const auto& kv : uploads) {
     UploadRecord u;
     if (!Decode(kv.value, &u).ok()) continue;
@@ -469,7 +475,8 @@ int64_t LifecycleWorker::EvaluateKey(const std::string& bucket, const std::strin
     f.storage_class = u.storage_class;
     f.tags = u.tags;
     f.created_ms = u.initiated_ms;
-    auto d = policy->Evaluate(b->record.lifecycle, f, at_ms, day, storage_classes_);
+    auto d = policy->Evaluate(b->record.lifecycle, f, at_ms, svc_.config.lifecycle.seconds_per_day,
+                              storage_classes_);
     if (!d.ok()) {
       Fail(d.status().message());
       later(at_ms + kRetryMs);

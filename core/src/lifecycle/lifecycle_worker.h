@@ -31,7 +31,9 @@
 #include <string>
 #include <thread>
 
+#include "meta/records.h"
 #include "objects/services.h"
+#include "objects/versions.h"
 #include "policy/lifecycle_policy.h"
 #include "util/rate_limiter.h"
 
@@ -90,6 +92,12 @@ class LifecycleWorker {
   // Evaluates every version and upload of one key; returns when to look again (-1: not
   // unless it changes).
   int64_t EvaluateKey(const std::string& bucket, const std::string& key, int64_t at_ms);
+  // Evaluates one version and applies the answer; returns when to look again (-1: not unless
+  // it changes).
+  int64_t EvaluateVersion(const BucketRecord& bucket_record, const std::string& bucket,
+                          const std::string& key, const LoadedVersion& v,
+                          int64_t noncurrent_since_ms, int64_t newer_noncurrent,
+                          bool only_version, int64_t at_ms);
   void Fail(const std::string& what);
   policy::LifecyclePolicy* PolicyFor(const std::string& bucket);
 
